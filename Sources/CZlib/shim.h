@@ -1,0 +1,2 @@
+// System-library shim: exposes the Debian package's C header to Swift.
+#include <zlib.h>

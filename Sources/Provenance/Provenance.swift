@@ -1,0 +1,5 @@
+/// Namespace for the Provenance module's version and shared constants.
+public enum ProvenanceModule {
+    /// Bumped whenever the module's persisted formats change.
+    public static let formatVersion = 1
+}
