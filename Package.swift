@@ -41,7 +41,9 @@ let package = Package(
             "Provenance", "ArtifactStore", "CCmark", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Numerics", dependencies: ["CBLAS"]),
-        .target(name: "NAS", dependencies: ["Numerics", "CZlib", "CZstd"]),
+        .target(name: "NAS", dependencies: [
+            "Numerics", "CZlib", "CZstd", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "NASStages", dependencies: ["Pipeline", "NAS"]),
         .executableTarget(name: "nasbook", dependencies: [
             "ArtifactStore", "Provenance", "Pipeline", "NAS", "NASStages",
