@@ -1,0 +1,222 @@
+import Foundation
+import ArtifactStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One index entry: a record location plus the record's end time (for "newest" ordering).
+struct IndexEntry: Codable, Hashable {
+    let pipeline: String
+    let commit: CommitID
+    let stage: String
+    let ended: Timestamp
+
+    var location: RecordLocation { RecordLocation(pipeline: pipeline, commit: commit, stage: stage) }
+
+    /// Newest first; ties broken by location so files are deterministic.
+    static func newestFirst(_ a: IndexEntry, _ b: IndexEntry) -> Bool {
+        if a.ended != b.ended { return a.ended > b.ended }
+        return a.location < b.location
+    }
+}
+
+/// The `index/tips.json` file: the ref tips the index files were built from.
+struct IndexTips: Codable, Equatable {
+    let formatVersion: Int
+    let tips: [String: CommitID]
+}
+
+/// Derived lookup files under `<store>/index/`, rebuildable from the ledger at any time.
+///
+/// Layout (one small JSON file per key, so a lookup is one file read):
+/// - `tips.json`: pipeline → tip commit the index covers (detects staleness);
+/// - `keys/sha256/ab/<hex>.json`: the newest *executed* record with that cache key;
+/// - `producers/sha256/ab/<hex>.json`: records whose output is the digest, newest first;
+/// - `consumers/sha256/ab/<hex>.json`: records that read the digest as an input, newest first.
+///
+/// Files are replaced atomically (temp + rename), so readers never see partial
+/// files and need no lock. Writers serialise on `flock(<store>/locks/ledger-index.lock)`,
+/// which also works between processes. `tips.json` is written last: a crash
+/// mid-update leaves it old, and the next refresh re-applies the same entries (idempotent).
+struct LedgerIndex {
+    let directory: URL
+    let lockFile: URL
+
+    init(storeRoot: URL) {
+        directory = storeRoot.appendingPathComponent("index", isDirectory: true)
+        lockFile = storeRoot.appendingPathComponent("locks/ledger-index.lock")
+    }
+
+    enum Kind: String, CaseIterable { case keys, producers, consumers }
+
+    func file(_ kind: Kind, _ digest: Digest) -> URL {
+        let hex = digest.hex
+        return directory.appendingPathComponent(
+            "\(kind.rawValue)/\(digest.algorithm.rawValue)/\(hex.prefix(2))/\(hex).json")
+    }
+
+    var tipsFile: URL { directory.appendingPathComponent("tips.json") }
+
+    // MARK: Freshness
+
+    /// Current tips of every pipeline ref.
+    static func currentTips(_ repo: GitRepository) throws -> [String: CommitID] {
+        var tips: [String: CommitID] = [:]
+        for ref in try repo.references(matching: Ledger.refPrefix + "*") {
+            tips[String(ref.name.dropFirst(Ledger.refPrefix.count))] = ref.target
+        }
+        return tips
+    }
+
+    func storedTips() -> [String: CommitID]? {
+        guard let data = try? Data(contentsOf: tipsFile),
+              let file = try? JSONDecoder().decode(IndexTips.self, from: data),
+              file.formatVersion == ProvenanceModule.formatVersion else { return nil }
+        return file.tips
+    }
+
+    /// Brings the index up to the current ref tips: cheap when nothing changed
+    /// (one ref listing and one small file read), incremental when refs only moved
+    /// forward, and a full rebuild when `tips.json` is missing or a ref was removed or rewound.
+    func refresh(_ repo: GitRepository) throws {
+        if let stored = storedTips(), stored == (try LedgerIndex.currentTips(repo)) { return }
+        try withLock { try update(repo) }
+    }
+
+    /// Forgets the index so that the next `refresh` rebuilds everything.
+    func invalidate() {
+        try? FileManager.default.removeItem(at: tipsFile)
+    }
+
+    private func update(_ repo: GitRepository) throws {
+        let current = try LedgerIndex.currentTips(repo) // re-read under the lock
+        let stored = storedTips()
+        if stored == current { return }
+        var batch = Batch()
+        var full = stored == nil || stored!.keys.contains { current[$0] == nil }
+        if !full, let stored {
+            for (pipeline, tip) in current where stored[pipeline] != tip {
+                guard let commits = try commitsSince(repo, tip: tip, until: stored[pipeline]) else {
+                    full = true // the old tip is not an ancestor any more: rebuild
+                    break
+                }
+                try batch.add(repo, pipeline: pipeline, commits: commits)
+            }
+        }
+        if full {
+            batch = Batch()
+            for kind in Kind.allCases {
+                let dir = directory.appendingPathComponent(kind.rawValue)
+                if FileManager.default.fileExists(atPath: dir.path) {
+                    do { try FileManager.default.removeItem(at: dir) } catch {
+                        throw ProvenanceError.io(path: dir.path, message: "\(error)")
+                    }
+                }
+            }
+            for (pipeline, tip) in current.sorted(by: { $0.key < $1.key }) {
+                try batch.add(repo, pipeline: pipeline, commits: try commitsSince(repo, tip: tip, until: nil) ?? [])
+            }
+        }
+        try apply(batch)
+        try write(try CanonicalJSON.encode(IndexTips(formatVersion: ProvenanceModule.formatVersion, tips: current)),
+                  to: tipsFile)
+    }
+
+    /// First-parent commits from `tip` back to (excluding) `until`, oldest first;
+    /// nil when `until` is given but never reached.
+    private func commitsSince(_ repo: GitRepository, tip: CommitID, until: CommitID?) throws -> [CommitID]? {
+        var out: [CommitID] = []
+        var next: CommitID? = tip
+        while let id = next, id != until {
+            out.append(id)
+            next = try repo.commit(id).parents.first
+        }
+        if until != nil && next == nil { return nil }
+        return out.reversed()
+    }
+
+    /// Entries gathered from new commits before they are merged into the files.
+    private struct Batch {
+        var keys: [Digest: IndexEntry] = [:]
+        var producers: [Digest: Set<IndexEntry>] = [:]
+        var consumers: [Digest: Set<IndexEntry>] = [:]
+
+        mutating func add(_ repo: GitRepository, pipeline: String, commits: [CommitID]) throws {
+            for commit in commits {
+                for entry in try repo.entries(commit: commit, directory: "records") {
+                    let what = "\(commit):records/\(entry.name)"
+                    let record = try CanonicalJSON.decode(RunRecord.self, from: try repo.blobData(entry.oid, what: what),
+                                                          what: what)
+                    let e = IndexEntry(pipeline: pipeline, commit: commit, stage: record.stage, ended: record.ended)
+                    if record.outcome.isExecuted, keys[record.cacheKey].map({ $0.ended <= e.ended }) ?? true {
+                        keys[record.cacheKey] = e
+                    }
+                    if let output = record.output { producers[output, default: []].insert(e) }
+                    for input in record.inputs.values { consumers[input, default: []].insert(e) }
+                }
+            }
+        }
+    }
+
+    private func apply(_ batch: Batch) throws {
+        for (key, entry) in batch.keys {
+            if let old = try? readEntry(file(.keys, key)), old.ended > entry.ended { continue }
+            try write(try CanonicalJSON.encode(entry), to: file(.keys, key))
+        }
+        for (kind, map) in [(Kind.producers, batch.producers), (.consumers, batch.consumers)] {
+            for (digest, entries) in map {
+                let url = file(kind, digest)
+                let old = (try? readEntries(url)) ?? []
+                let merged = Set(old).union(entries).sorted(by: IndexEntry.newestFirst)
+                try write(try CanonicalJSON.encode(merged), to: url)
+            }
+        }
+    }
+
+    // MARK: Lookups (no lock: files are replaced atomically)
+
+    /// nil when there is no file; throws when a file exists but is unreadable.
+    func readEntry(_ url: URL) throws -> IndexEntry? {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        return try CanonicalJSON.decode(IndexEntry.self, from: data, what: url.path)
+    }
+
+    func readEntries(_ url: URL) throws -> [IndexEntry] {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
+        return try CanonicalJSON.decode([IndexEntry].self, from: data, what: url.path)
+    }
+
+    // MARK: Files
+
+    private func write(_ data: Data, to url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url, options: .atomic) // temp file in the same folder, then rename
+        } catch {
+            throw ProvenanceError.io(path: url.path, message: "\(error)")
+        }
+    }
+
+    private func withLock<T>(_ body: () throws -> T) throws -> T {
+        do {
+            try FileManager.default.createDirectory(at: lockFile.deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+        } catch {
+            throw ProvenanceError.io(path: lockFile.path, message: "\(error)")
+        }
+        let fd = Glibc.open(lockFile.path, O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else {
+            throw ProvenanceError.io(path: lockFile.path, message: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        // flock locks belong to the open file description, so threads with their own
+        // descriptors exclude each other just as processes do.
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                throw ProvenanceError.io(path: lockFile.path, message: String(cString: strerror(errno)))
+            }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+}
