@@ -1,5 +1,8 @@
 import Foundation
 import CGit2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// libgit2 is initialised once per process; `git_libgit2_init` is itself
 /// thread-safe and reference-counted, and a global `let` runs exactly once.
@@ -50,24 +53,36 @@ final class GitRepository {
     /// Opens `<root>/.git`, creating a non-bare repository rooted at `root` when absent.
     ///
     /// `NO_SEARCH` keeps libgit2 from walking up into an enclosing project repository.
+    /// Creation happens in a private folder whose `.git` is then renamed into place,
+    /// so concurrent openers see either no repository or a complete one.
     static func openOrCreate(root: URL) throws -> GitRepository {
-        _ = libgit2Initialised
-        let path = root.path
-        var repo: OpaquePointer?
-        let rc = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
-        if rc == GIT_ENOTFOUND.rawValue {
-            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-            try gitCheck(git_repository_init(&repo, path, 0), "init ledger repository at \(path)")
-            // The working tree is the artifact store, which the ledger never tracks;
-            // excluding everything keeps `git status` in the store quiet.
-            let exclude = root.appendingPathComponent(".git/info/exclude")
-            try? FileManager.default.createDirectory(at: exclude.deletingLastPathComponent(),
-                                                     withIntermediateDirectories: true)
-            try? Data("# nasbook: the ledger tracks no working-tree files\n*\n".utf8).write(to: exclude)
-        } else {
-            try gitCheck(rc, "open ledger repository at \(path)")
+        if let repo = try openIfPresent(root: root) { return repo }
+        let fm = FileManager.default
+        let staging = root.appendingPathComponent(".git-init-\(UUID().uuidString)", isDirectory: true)
+        do {
+            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        } catch {
+            throw ProvenanceError.io(path: staging.path, message: "\(error)")
         }
-        return GitRepository(pointer: repo!, path: path)
+        defer { try? fm.removeItem(at: staging) }
+        var repo: OpaquePointer?
+        try gitCheck(git_repository_init(&repo, staging.path, 0), "init ledger repository in \(staging.path)")
+        git_repository_free(repo)
+        // The working tree is the artifact store, which the ledger never tracks;
+        // excluding everything keeps `git status` in the store quiet.
+        let exclude = staging.appendingPathComponent(".git/info/exclude")
+        try? fm.createDirectory(at: exclude.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? Data("# nasbook: the ledger tracks no working-tree files\n*\n".utf8).write(to: exclude)
+        // rename(2) of a directory fails when the target exists: then another opener won the race.
+        if rename(staging.appendingPathComponent(".git").path, root.appendingPathComponent(".git").path) != 0,
+           errno != EEXIST, errno != ENOTEMPTY {
+            throw ProvenanceError.io(path: root.appendingPathComponent(".git").path,
+                                     message: String(cString: strerror(errno)))
+        }
+        guard let opened = try openIfPresent(root: root) else {
+            throw ProvenanceError.notFound("repository \(root.path)/.git after creating it")
+        }
+        return opened
     }
 
     /// Opens an existing repository only; nil when `<root>/.git` does not exist.
