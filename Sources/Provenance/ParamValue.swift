@@ -7,11 +7,17 @@ import Foundation
 /// decoding yields `.int` for every integral number that fits an `Int`. This keeps
 /// "records round-trip exactly" true under `==` without inventing a number tag.
 public enum ParamValue: Sendable, Codable, Hashable, CustomStringConvertible {
+    /// JSON `null`.
     case null
+    /// JSON `true`/`false`.
     case bool(Bool)
+    /// An integral JSON number.
     case int(Int)
+    /// A JSON number; integral values are the same number as the equal `.int`.
     case double(Double)
+    /// A JSON string.
     case string(String)
+    /// A JSON array (order matters).
     case array([ParamValue])
     /// Keys are kept sorted by the canonical encoder; dictionary order never matters.
     case object([String: ParamValue])
