@@ -8,6 +8,9 @@ import Glibc
 /// thread-safe and reference-counted, and a global `let` runs exactly once.
 private let libgit2Initialised: Int32 = git_libgit2_init()
 
+/// Makes sure libgit2 is initialised before any other libgit2 call.
+func ensureLibgit2() { _ = libgit2Initialised }
+
 /// Turns a negative libgit2 return code into `ProvenanceError.git` with libgit2's message.
 @discardableResult
 func gitCheck(_ code: Int32, _ operation: @autoclosure () -> String) throws -> Int32 {
@@ -87,7 +90,7 @@ final class GitRepository {
 
     /// Opens an existing repository only; nil when `<root>/.git` does not exist.
     static func openIfPresent(root: URL) throws -> GitRepository? {
-        _ = libgit2Initialised
+        ensureLibgit2()
         var repo: OpaquePointer?
         let rc = git_repository_open_ext(&repo, root.path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
         if rc == GIT_ENOTFOUND.rawValue { return nil }

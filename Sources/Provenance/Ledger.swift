@@ -190,6 +190,7 @@ public final class Ledger: Sendable {
         guard name.allSatisfy({ allowed.contains($0) }) else {
             throw ProvenanceError.invalidPipelineName(name, reason: "use only letters, digits, '.', '_' and '-'")
         }
+        ensureLibgit2()
         var valid: Int32 = 0
         try gitCheck(git_reference_name_is_valid(&valid, refName(pipeline: name)), "validate ref name")
         guard valid == 1 else {

@@ -4,6 +4,12 @@ import ArtifactStore
 import Glibc
 #endif
 
+/// An index file that exists but cannot be decoded; callers rebuild the index.
+struct IndexCorruption: Error {
+    let path: String
+    let reason: String
+}
+
 /// One index entry: a record location plus the record's end time (for "newest" ordering).
 struct IndexEntry: Codable, Hashable {
     let pipeline: String
@@ -28,11 +34,14 @@ struct IndexTips: Codable, Equatable {
 
 /// Derived lookup files under `<store>/index/`, rebuildable from the ledger at any time.
 ///
-/// Layout (one small JSON file per key, so a lookup is one file read):
+/// Layout: each kind is split into 256 shards by the first digest byte, each one
+/// JSON object keyed by digest hex, so a lookup reads one file of about N/256 entries
+/// and a full rebuild writes at most 3 × 256 files (file creation, not parsing,
+/// dominates on slow disks):
 /// - `tips.json`: pipeline → tip commit the index covers (detects staleness);
-/// - `keys/sha256/ab/<hex>.json`: the newest *executed* record with that cache key;
-/// - `producers/sha256/ab/<hex>.json`: records whose output is the digest, newest first;
-/// - `consumers/sha256/ab/<hex>.json`: records that read the digest as an input, newest first.
+/// - `keys/sha256/ab.json`: cache key → the newest *executed* record with that key;
+/// - `producers/sha256/ab.json`: digest → records whose output it is, newest first;
+/// - `consumers/sha256/ab.json`: digest → records that read it as an input, newest first.
 ///
 /// Files are replaced atomically (temp + rename), so readers never see partial
 /// files and need no lock. Writers serialise on `flock(<store>/locks/ledger-index.lock)`,
@@ -49,10 +58,9 @@ struct LedgerIndex {
 
     enum Kind: String, CaseIterable { case keys, producers, consumers }
 
-    func file(_ kind: Kind, _ digest: Digest) -> URL {
-        let hex = digest.hex
-        return directory.appendingPathComponent(
-            "\(kind.rawValue)/\(digest.algorithm.rawValue)/\(hex.prefix(2))/\(hex).json")
+    /// The shard holding `digest`'s entry of `kind`.
+    func shardFile(_ kind: Kind, _ digest: Digest) -> URL {
+        directory.appendingPathComponent("\(kind.rawValue)/\(digest.algorithm.rawValue)/\(digest.hex.prefix(2)).json")
     }
 
     var tipsFile: URL { directory.appendingPathComponent("tips.json") }
@@ -92,9 +100,9 @@ struct LedgerIndex {
         let current = try LedgerIndex.currentTips(repo) // re-read under the lock
         let stored = storedTips()
         if stored == current { return }
-        var batch = Batch()
         var full = stored == nil || stored!.keys.contains { current[$0] == nil }
         if !full, let stored {
+            var batch = Batch()
             for (pipeline, tip) in current where stored[pipeline] != tip {
                 guard let commits = try commitsSince(repo, tip: tip, until: stored[pipeline]) else {
                     full = true // the old tip is not an ancestor any more: rebuild
@@ -102,9 +110,11 @@ struct LedgerIndex {
                 }
                 try batch.add(repo, pipeline: pipeline, commits: commits)
             }
+            if !full {
+                do { try apply(batch) } catch is IndexCorruption { full = true } // unreadable shard: rebuild
+            }
         }
         if full {
-            batch = Batch()
             for kind in Kind.allCases {
                 let dir = directory.appendingPathComponent(kind.rawValue)
                 if FileManager.default.fileExists(atPath: dir.path) {
@@ -113,11 +123,15 @@ struct LedgerIndex {
                     }
                 }
             }
+            var batch = Batch()
             for (pipeline, tip) in current.sorted(by: { $0.key < $1.key }) {
                 try batch.add(repo, pipeline: pipeline, commits: try commitsSince(repo, tip: tip, until: nil) ?? [])
             }
+            do { try apply(batch) } catch let corruption as IndexCorruption {
+                // Cannot happen on freshly emptied folders unless someone writes into them meanwhile.
+                throw ProvenanceError.malformedRecord(corruption.path, reason: corruption.reason)
+            }
         }
-        try apply(batch)
         try write(try CanonicalJSON.encode(IndexTips(formatVersion: ProvenanceModule.formatVersion, tips: current)),
                   to: tipsFile)
     }
@@ -158,32 +172,52 @@ struct LedgerIndex {
         }
     }
 
+    /// Merges a batch into the shard files, one read and one write per touched shard.
     private func apply(_ batch: Batch) throws {
-        for (key, entry) in batch.keys {
-            if let old = try? readEntry(file(.keys, key)), old.ended > entry.ended { continue }
-            try write(try CanonicalJSON.encode(entry), to: file(.keys, key))
+        var keyShards: [URL: [String: IndexEntry]] = [:]
+        for (key, entry) in batch.keys { keyShards[shardFile(.keys, key), default: [:]][key.hex] = entry }
+        for (url, updates) in keyShards {
+            var shard: [String: IndexEntry] = try readShard(url)
+            for (hex, entry) in updates where shard[hex].map({ $0.ended <= entry.ended }) ?? true {
+                shard[hex] = entry
+            }
+            try write(try CanonicalJSON.encode(shard), to: url)
         }
         for (kind, map) in [(Kind.producers, batch.producers), (.consumers, batch.consumers)] {
-            for (digest, entries) in map {
-                let url = file(kind, digest)
-                let old = (try? readEntries(url)) ?? []
-                let merged = Set(old).union(entries).sorted(by: IndexEntry.newestFirst)
-                try write(try CanonicalJSON.encode(merged), to: url)
+            var shards: [URL: [String: Set<IndexEntry>]] = [:]
+            for (digest, entries) in map { shards[shardFile(kind, digest), default: [:]][digest.hex] = entries }
+            for (url, updates) in shards {
+                var shard: [String: [IndexEntry]] = try readShard(url)
+                for (hex, entries) in updates {
+                    shard[hex] = Set(shard[hex] ?? []).union(entries).sorted(by: IndexEntry.newestFirst)
+                }
+                try write(try CanonicalJSON.encode(shard), to: url)
             }
         }
     }
 
     // MARK: Lookups (no lock: files are replaced atomically)
 
-    /// nil when there is no file; throws when a file exists but is unreadable.
-    func readEntry(_ url: URL) throws -> IndexEntry? {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        return try CanonicalJSON.decode(IndexEntry.self, from: data, what: url.path)
+    /// The newest executed record location for a cache key, if any.
+    func keyEntry(_ key: Digest) throws -> IndexEntry? {
+        let shard: [String: IndexEntry] = try readShard(shardFile(.keys, key))
+        return shard[key.hex]
     }
 
-    func readEntries(_ url: URL) throws -> [IndexEntry] {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
-        return try CanonicalJSON.decode([IndexEntry].self, from: data, what: url.path)
+    /// Producer or consumer entries of a digest, newest first.
+    func entries(_ kind: Kind, _ digest: Digest) throws -> [IndexEntry] {
+        let shard: [String: [IndexEntry]] = try readShard(shardFile(kind, digest))
+        return shard[digest.hex] ?? []
+    }
+
+    /// A shard's contents; empty when the file does not exist, `IndexCorruption` when it does not parse.
+    private func readShard<T: Decodable>(_ url: URL) throws -> [String: T] {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return [:] }
+        do {
+            return try JSONDecoder().decode([String: T].self, from: data)
+        } catch {
+            throw IndexCorruption(path: url.path, reason: "\(error)")
+        }
     }
 
     // MARK: Files

@@ -21,7 +21,7 @@ extension Ledger {
         try withFreshIndex { repo, index in
             var out: [Digest: LocatedRecord] = [:]
             for key in keys {
-                guard let entry = try index.readEntry(index.file(.keys, key)) else { continue }
+                guard let entry = try index.keyEntry(key) else { continue }
                 out[key] = LocatedRecord(location: entry.location, record: try readRecord(repo, entry.location))
             }
             return out
@@ -30,12 +30,12 @@ extension Ledger {
 
     /// Records whose output is `digest` (executed and cache reuses alike), newest first.
     public func producers(of digest: Digest) throws -> [RecordLocation] {
-        try withFreshIndex { _, index in try index.readEntries(index.file(.producers, digest)).map(\.location) }
+        try withFreshIndex { _, index in try index.entries(.producers, digest).map(\.location) }
     }
 
     /// Records that read `digest` as an input, newest first (what `lineage --down` walks).
     public func consumers(of digest: Digest) throws -> [RecordLocation] {
-        try withFreshIndex { _, index in try index.readEntries(index.file(.consumers, digest)).map(\.location) }
+        try withFreshIndex { _, index in try index.entries(.consumers, digest).map(\.location) }
     }
 
     /// Deletes `<store>/index/` contents and rebuilds them from the ledger.
@@ -76,10 +76,14 @@ extension Ledger {
         try index.refresh(repo)
         do {
             return try body(repo, index)
-        } catch ProvenanceError.malformedRecord(let what, _) where what.hasPrefix(index.directory.path) {
+        } catch is IndexCorruption {
             index.invalidate()
             try index.refresh(repo)
-            return try body(repo, index)
+            do {
+                return try body(repo, index)
+            } catch let corruption as IndexCorruption {
+                throw ProvenanceError.malformedRecord(corruption.path, reason: corruption.reason)
+            }
         }
     }
 }

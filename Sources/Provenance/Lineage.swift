@@ -59,7 +59,7 @@ extension Ledger {
             return LineageNode(digest: digest, producer: nil, otherProducers: [], inputs: [], stop: .cycle)
         }
         if let known = memo[digest] { return known }
-        let entries = try index.readEntries(index.file(.producers, digest)) // newest first
+        let entries = try index.entries(.producers, digest) // newest first
         var located: [LocatedRecord] = []
         for entry in entries {
             located.append(LocatedRecord(location: entry.location, record: try readRecord(repo, entry.location)))

@@ -52,8 +52,11 @@ final class LedgerIndexTests: XCTestCase {
         let commits = try populate(ledger)
         try assertAnswers(ledger, commits)
         XCTAssertTrue(FileManager.default.fileExists(atPath: indexDir.appendingPathComponent("tips.json").path))
-        let keyFile = LedgerIndex(storeRoot: store).file(.keys, Digest.sha256(Data("k-train".utf8)))
-        XCTAssertTrue(FileManager.default.fileExists(atPath: keyFile.path), "one small file per cache key")
+        let key = Digest.sha256(Data("k-train".utf8))
+        let shard = LedgerIndex(storeRoot: store).shardFile(.keys, key)
+        XCTAssertEqual(shard.lastPathComponent, "\(key.hex.prefix(2)).json")
+        let onDisk = try JSONDecoder().decode([String: IndexEntry].self, from: Data(contentsOf: shard))
+        XCTAssertEqual(onDisk[key.hex]?.location, RecordLocation(pipeline: "fit", commit: commits.fit, stage: "train"))
     }
 
     func testIndexSurvivesReopening() throws {
@@ -95,9 +98,15 @@ final class LedgerIndexTests: XCTestCase {
     func testCorruptIndexFileIsRebuilt() throws {
         let ledger = try Ledger(storeRoot: store)
         let commits = try populate(ledger)
-        let file = LedgerIndex(storeRoot: store).file(.producers, Fixture.digest("m"))
-        try Data("{not json".utf8).write(to: file)
+        let index = LedgerIndex(storeRoot: store)
+        try Data("{not json".utf8).write(to: index.shardFile(.producers, Fixture.digest("m")))
         try assertAnswers(ledger, commits)
+        // A corrupt shard met during an incremental update also forces a rebuild, not data loss.
+        try Data("[]".utf8).write(to: index.shardFile(.consumers, Fixture.digest("d")))
+        let later = try ledger.commitRun(pipeline: "prep", records: [
+            Fixture.record(pipeline: "prep", stage: "more", inputs: ["d": Fixture.digest("d")], output: Fixture.digest("n")),
+        ], document: Data(), message: "more")
+        XCTAssertEqual(try ledger.consumers(of: Fixture.digest("d")).map(\.commit), [later, commits.rerun, commits.fit])
     }
 
     func testRemovedRefTriggersFullRebuild() throws {
