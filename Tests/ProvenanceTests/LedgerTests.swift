@@ -107,4 +107,17 @@ final class LedgerTests: XCTestCase {
         XCTAssertEqual(try inner.pipelines(), [])
         XCTAssertTrue(FileManager.default.fileExists(atPath: store.appendingPathComponent("nested/artifacts/.git/HEAD").path))
     }
+
+    func testLibgit2FailuresCarryLibgit2Message() throws {
+        let ledger = try Ledger(storeRoot: store)
+        let missing = CommitID(String(repeating: "0", count: 40))!
+        XCTAssertThrowsError(try ledger.run(missing)) { error in
+            guard case let ProvenanceError.git(operation, code, message) = error else { return XCTFail("got \(error)") }
+            XCTAssertTrue(operation.contains(missing.hex), operation)
+            XCTAssertEqual(code, -3, "GIT_ENOTFOUND")
+            XCTAssertFalse(message.isEmpty)
+            XCTAssertFalse("\(error)".contains("\n"), "messages are one line")
+        }
+        XCTAssertThrowsError(try ledger.record(at: RecordLocation(pipeline: "demo", commit: missing, stage: "s")))
+    }
 }
