@@ -86,6 +86,11 @@ struct CSVRow {
         return value
     }
 
+    /// An empty field reads as nil; anything else must be a finite number.
+    func optionalDouble(_ column: Int) throws -> Double? {
+        fields[column].isEmpty ? nil : try double(column)
+    }
+
     func bad(_ column: Int, _ expected: String) -> NASError {
         .badRow(file: file, line: line, reason: "column '\(header[column])' is '\(fields[column])', expected \(expected)")
     }

@@ -7,8 +7,9 @@ public struct NB201Record: Hashable, Sendable {
     /// Parameters in millions as the table gives them (some rows are averages,
     /// see `NB201Table.parameterWarnings`).
     public let parametersMillions: Double
-    /// The NASWOT training-free score.
-    public let naswotScore: Double
+    /// The NASWOT training-free score; nil where the source left it empty
+    /// (341 rows of the shipped table).
+    public let naswotScore: Double?
     /// CIFAR-10 test accuracy (%), trained on train+valid.
     public let testAccuracy: Double
     /// Validation accuracy (%) of the cifar10-valid split.
@@ -75,7 +76,7 @@ public struct NB201Table: Sendable {
                 warnings.append(NB201ParameterWarning(line: line, arch: arch, tableMillions: millions, computed: computed))
             }
             records.append(NB201Record(
-                arch: arch, cell: cell, parametersMillions: millions, naswotScore: try row.double(3),
+                arch: arch, cell: cell, parametersMillions: millions, naswotScore: try row.optionalDouble(3),
                 testAccuracy: try row.double(4), validAccuracy: try row.double(5), validTestAccuracy: try row.double(6)))
             pairs.append((arch, cell, line))
         }
