@@ -1,5 +1,3 @@
-import Crypto
-
 /// An MD5 digest held as two big-endian words, so that comparing values orders
 /// them exactly as their lowercase hex strings compare (the benchmark sorts hex
 /// strings; sorting words is the same order without building strings).
@@ -13,22 +11,8 @@ struct MD5Words: Hashable, Comparable, Sendable {
         a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo
     }
 
-    /// MD5 of the given bytes.
-    static func md5(_ bytes: UnsafeRawBufferPointer) -> MD5Words {
-        var hasher = Insecure.MD5()
-        hasher.update(bufferPointer: bytes)
-        return hasher.finalize().withUnsafeBytes { raw in
-            var hi: UInt64 = 0, lo: UInt64 = 0
-            for i in 0..<8 { hi = hi << 8 | UInt64(raw[i]) }
-            for i in 8..<16 { lo = lo << 8 | UInt64(raw[i]) }
-            return MD5Words(hi: hi, lo: lo)
-        }
-    }
-
     /// MD5 of a string's UTF-8 bytes.
-    static func md5(_ text: String) -> MD5Words {
-        Array(text.utf8).withUnsafeBytes { md5($0) }
-    }
+    static func md5(_ text: String) -> MD5Words { MD5.digest(Array(text.utf8)) }
 
     /// Writes the 32 lowercase hex digits at `out`.
     func writeHex(to out: UnsafeMutablePointer<UInt8>) {
@@ -65,7 +49,7 @@ struct NB101Fingerprinter {
     private var hashes = [MD5Words](repeating: .zero, count: 8)
     private var next = [MD5Words](repeating: .zero, count: 8)
     private var neighbours = [MD5Words](repeating: .zero, count: 8)
-    private var bytes = [UInt8](repeating: 0, count: 8 * 36 + 8)
+    private var bytes = [UInt8](repeating: 0, count: 8 * 36 + 8 + MD5.paddingRoom)
 
     /// Initial hashes for every (out, in, label) with degrees 0...7 and labels
     /// -2...2, computed once: they are the same strings for every graph.
@@ -119,7 +103,7 @@ struct NB101Fingerprinter {
                         p[len] = UInt8(ascii: "|"); len += 1
                         own.writeHex(to: p + len)
                         len += 32
-                        return MD5Words.md5(UnsafeRawBufferPointer(start: p, count: len))
+                        return MD5.digest(p, length: len)
                     }
                 }
             }
@@ -139,7 +123,7 @@ struct NB101Fingerprinter {
                     p[len] = UInt8(ascii: "'"); len += 1
                 }
                 p[len] = UInt8(ascii: "]"); len += 1
-                return MD5Words.md5(UnsafeRawBufferPointer(start: p, count: len))
+                return MD5.digest(p, length: len)
             }
         }
     }
