@@ -30,7 +30,11 @@ final class SplitTests: XCTestCase {
         XCTAssertEqual((a.train + a.test).sorted(), Array(0..<100))
         XCTAssertEqual(a.train, a.train.sorted())
         let items = (0..<100).map { "r\($0)" }
-        XCTAssertEqual(a.apply(to: items).train, a.train.map { "r\($0)" })
+        XCTAssertEqual(try a.apply(to: items).train, a.train.map { "r\($0)" })
+        XCTAssertEqual(try a.apply(to: items).test, a.test.map { "r\($0)" })
+        XCTAssertThrowsError(try a.apply(to: ["x"])) {
+            XCTAssertEqual("\($0)", "invalid argument 'items': 1 items for a split of 100 rows")
+        }
         XCTAssertThrowsError(try TrainTestSplit(count: 10, trainSize: 11, seed: 0)) {
             XCTAssertEqual("\($0)", "invalid argument 'trainSize': 11 is outside 0...10")
         }

@@ -1,6 +1,8 @@
 /// A seeded split of `count` rows into a training set of `trainSize` rows and
 /// a test set of all remaining rows.
 public struct TrainTestSplit: Hashable, Sendable {
+    /// Number of rows split.
+    public let count: Int
     /// Training row indices, ascending.
     public let train: [Int]
     /// Test row indices (every row not in `train`), ascending.
@@ -16,6 +18,7 @@ public struct TrainTestSplit: Hashable, Sendable {
         guard (0...count).contains(trainSize) else {
             throw NASError.invalidArgument(name: "trainSize", reason: "\(trainSize) is outside 0...\(count)")
         }
+        self.count = count
         var order = Array(0..<count)
         var rng = SplitMix64(seed: seed)
         rng.shuffle(&order)
@@ -23,8 +26,11 @@ public struct TrainTestSplit: Hashable, Sendable {
         test = order[trainSize...].sorted()
     }
 
-    /// The training and test items of `items` (which must have `count` items).
-    public func apply<T>(to items: [T]) -> (train: [T], test: [T]) {
-        (train.map { items[$0] }, test.map { items[$0] })
+    /// The training and test items of `items`, which must hold `count` items.
+    public func apply<T>(to items: [T]) throws -> (train: [T], test: [T]) {
+        guard items.count == count else {
+            throw NASError.invalidArgument(name: "items", reason: "\(items.count) items for a split of \(count) rows")
+        }
+        return (train.map { items[$0] }, test.map { items[$0] })
     }
 }

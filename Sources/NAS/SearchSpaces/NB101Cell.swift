@@ -5,6 +5,8 @@
 /// A value is always pruned (every vertex lies on an input→output path) and
 /// valid, because the benchmark only ever stores pruned cells and its
 /// fingerprint, parameter count and FLOPs are defined on the pruned graph.
+/// Equality is structural (same matrix and labels); isomorphic cells are
+/// recognised by equal `fingerprint`s.
 public struct NB101Cell: Hashable, Sendable, CustomStringConvertible {
     /// Upper bound on vertices (input and output included).
     public static let maxVertices = 7
@@ -23,7 +25,8 @@ public struct NB101Cell: Hashable, Sendable, CustomStringConvertible {
     public init(matrix: [[Int]], ops: [NB101Op]) throws {
         let n = matrix.count
         guard n >= 2, n <= 8 else {
-            throw NASError.invalidNB101Cell(reason: "matrix has \(n) rows, expected 2...\(Self.maxVertices)")
+            throw NASError.invalidNB101Cell(
+                reason: "matrix has \(n) rows, expected 2...8 (at most \(Self.maxVertices) after pruning)")
         }
         guard ops.count == n else {
             throw NASError.invalidNB101Cell(reason: "\(ops.count) op labels for a \(n)×\(n) matrix")

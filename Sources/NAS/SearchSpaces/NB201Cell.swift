@@ -42,6 +42,11 @@ public struct NB201Cell: Hashable, Sendable, CustomStringConvertible {
         guard (0..<Self.cellCount).contains(index) else {
             throw NASError.invalidArgument(name: "canonicalIndex", reason: "\(index) is outside 0..<\(Self.cellCount)")
         }
+        self.init(inRangeIndex: index)
+    }
+
+    /// Decodes an index already known to lie in 0..<15625.
+    private init(inRangeIndex index: Int) {
         var rest = index
         var ops = [NB201Op](repeating: .none, count: Self.edgeCount)
         for e in stride(from: Self.edgeCount - 1, through: 0, by: -1) {
@@ -61,7 +66,7 @@ public struct NB201Cell: Hashable, Sendable, CustomStringConvertible {
 
     /// All 15,625 cells in `canonicalIndex` order.
     public static var all: [NB201Cell] {
-        (0..<cellCount).map { try! NB201Cell(canonicalIndex: $0) }  // indices are in range by construction
+        (0..<cellCount).map { NB201Cell(inRangeIndex: $0) }
     }
 
     /// Operation on edge `from`→`to`, nil when that pair is not an edge.
