@@ -23,7 +23,9 @@ final class NB201TableTests: XCTestCase {
                        "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|")
         XCTAssertEqual(try XCTUnwrap(table.records.map(\.testAccuracy).max()), 94.37, accuracy: 0.005)
         XCTAssertEqual(table.archIndex.arch(of: table.records[42].cell), 42)
+        // The source left the NASWOT score empty exactly for the degenerate cells.
         XCTAssertEqual(table.records.filter { $0.naswotScore == nil }.count, 341)
+        for record in table.records { XCTAssertEqual(record.naswotScore == nil, record.cell.isDegenerate, "\(record.arch)") }
         XCTAssertEqual(table.records[0].naswotScore, -776.4428597251838)
     }
 

@@ -8,7 +8,7 @@ public struct NB201Record: Hashable, Sendable {
     /// see `NB201Table.parameterWarnings`).
     public let parametersMillions: Double
     /// The NASWOT training-free score; nil where the source left it empty
-    /// (341 rows of the shipped table).
+    /// (the 341 degenerate cells of the shipped table).
     public let naswotScore: Double?
     /// CIFAR-10 test accuracy (%), trained on train+valid.
     public let testAccuracy: Double
