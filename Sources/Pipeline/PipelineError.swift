@@ -1,0 +1,43 @@
+import Foundation
+
+/// Errors thrown by the Pipeline module.
+///
+/// Document problems are not errors: they are collected as `Diagnostic`s so a
+/// user sees all of them at once. These cases cover what goes wrong while
+/// running ops, parsing command-line overrides and scheduling stages.
+public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A `--set` override was not of the form `STAGE.PARAM=VALUE` (or `PARAM=VALUE`).
+    case malformedOverride(String, reason: String)
+    /// An op was asked for a parameter that validation should have supplied.
+    case missingParam(op: String, param: String)
+    /// An op was asked for an input it did not receive.
+    case missingInput(op: String, input: String)
+    /// An op failed while doing its work.
+    case opFailed(op: String, reason: String)
+    /// A stage could not start because an upstream stage failed.
+    case upstreamFailed(stage: String, upstream: String)
+    /// A stage name passed on the command line does not exist.
+    case unknownStage(String, suggestion: String?)
+    /// A pipeline document could not be read.
+    case unreadableDocument(path: String, reason: String)
+
+    /// One line naming what went wrong and where.
+    public var description: String {
+        switch self {
+        case let .malformedOverride(text, reason):
+            return "malformed override '\(text)': \(reason)"
+        case let .missingParam(op, param):
+            return "op '\(op)': parameter '\(param)' was not supplied"
+        case let .missingInput(op, input):
+            return "op '\(op)': input '\(input)' was not supplied"
+        case let .opFailed(op, reason):
+            return "op '\(op)' failed: \(reason)"
+        case let .upstreamFailed(stage, upstream):
+            return "stage '\(stage)' not run: upstream stage '\(upstream)' failed"
+        case let .unknownStage(name, suggestion):
+            return "unknown stage '\(name)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
+        case let .unreadableDocument(path, reason):
+            return "cannot read \(path): \(reason)"
+        }
+    }
+}
