@@ -141,7 +141,9 @@ extension ParamValue: Codable {
 }
 
 extension ParamValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
-    ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral {
+    ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral {
+    /// A list value.
+    public init(arrayLiteral elements: ParamValue...) { self = .list(elements) }
     /// A string value.
     public init(stringLiteral value: String) { self = .string(value) }
     /// An int value.

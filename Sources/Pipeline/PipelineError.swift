@@ -18,6 +18,12 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case upstreamFailed(stage: String, upstream: String)
     /// A stage name passed on the command line does not exist.
     case unknownStage(String, suggestion: String?)
+    /// A cache key could not be built because an input's digest was not supplied.
+    case missingInputDigest(stage: String, input: String)
+    /// A stored key record is not in the `key: value` line format.
+    case malformedKeyRecord(line: Int, reason: String)
+    /// An input could not be resolved to a digest.
+    case unresolvedInput(stage: String, input: String, reason: String)
     /// A pipeline document could not be read.
     case unreadableDocument(path: String, reason: String)
 
@@ -36,6 +42,12 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
             return "stage '\(stage)' not run: upstream stage '\(upstream)' failed"
         case let .unknownStage(name, suggestion):
             return "unknown stage '\(name)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
+        case let .missingInputDigest(stage, input):
+            return "stage '\(stage)': no digest for input '\(input)'"
+        case let .malformedKeyRecord(line, reason):
+            return "malformed key record line \(line): \(reason)"
+        case let .unresolvedInput(stage, input, reason):
+            return "stage '\(stage)': cannot resolve input '\(input)': \(reason)"
         case let .unreadableDocument(path, reason):
             return "cannot read \(path): \(reason)"
         }
