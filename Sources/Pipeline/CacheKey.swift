@@ -25,7 +25,7 @@ public struct KeyRecord: Hashable, Sendable, Codable {
     public init(parsing text: String) throws {
         var fields: [String: String] = [:]
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-            guard let range = line.range(of: ": ") else {
+            guard let range = Self.separator(in: line) else {
                 throw PipelineError.malformedKeyRecord(line: i + 1, reason: "expected 'field: value'")
             }
             let field = String(line[..<range.lowerBound])
@@ -35,6 +35,21 @@ public struct KeyRecord: Hashable, Sendable, Codable {
             fields[field] = String(line[range.upperBound...])
         }
         self.fields = fields
+    }
+
+    /// The `: ` after the field name, skipping over a JSON-quoted name part.
+    private static func separator(in line: Substring) -> Range<Substring.Index>? {
+        var searchFrom = line.startIndex
+        if let quote = line.firstIndex(of: "\""), quote < (line.range(of: ": ")?.lowerBound ?? line.endIndex) {
+            var i = line.index(after: quote)
+            while i < line.endIndex && line[i] != "\"" {
+                if line[i] == "\\" { i = line.index(after: i) }
+                if i < line.endIndex { i = line.index(after: i) }
+            }
+            guard i < line.endIndex else { return nil }
+            searchFrom = line.index(after: i)
+        }
+        return line[searchFrom...].range(of: ": ")
     }
 
     /// The canonical text: sorted `field: value` lines, each ending in a newline.

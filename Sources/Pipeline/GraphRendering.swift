@@ -26,13 +26,14 @@ extension ValidatedPipeline {
     /// A Graphviz `digraph`: boxes for stages (labelled with their op), notes
     /// for repository files, edges labelled with input names.
     public func renderDot() -> String {
-        func quote(_ s: String) -> String {
-            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        func escape(_ s: String) -> String {
+            s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         }
+        func quote(_ s: String) -> String { "\"" + escape(s) + "\"" }
         var out = "digraph \(quote(document.title)) {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n"
         var files: [String] = []
         for stage in orderedStages {
-            out += "  \(quote(stage.name)) [label=\(quote(stage.name + "\\n" + stage.kindLabel))];\n"
+            out += "  \(quote(stage.name)) [label=\"\(escape(stage.name))\\n\(escape(stage.kindLabel))\"];\n"
             for input in stage.inputs {
                 if case let .file(path) = input.source, !files.contains(path) { files.append(path) }
             }
