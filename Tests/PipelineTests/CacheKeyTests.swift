@@ -47,40 +47,7 @@ final class CacheKeyTests: XCTestCase {
         let original = try Fixtures.pipeline(Fixtures.demo)
         // Different prose, different title, blocks in another order, stage name of the
         // shell stage unchanged: keys must not move.
-        let edited = """
-        # Another title
-
-        Rewritten introduction with *emphasis*.
-
-        ```stage world
-        op: text.write
-        with:
-          text: world
-        ```
-
-        ```stage hello
-        op: text.write
-        with: {repeat: 2, text: hello}
-        ```
-
-        More words.
-
-        ```stage shout
-        run: tr a-z A-Z < inputs/text/out.txt > loud.txt
-        inputs:
-          text: joined
-        outputs: [loud.txt]
-        env: [LANG]
-        ```
-
-        ```stage joined
-        op: text.concat
-        needs: [world, hello]
-        with:
-          separator: "--"
-        ```
-        """
-        let changed = try Fixtures.pipeline(edited)
+        let changed = try Fixtures.pipeline(Fixtures.demoEdited)
         for stage in original.stages {
             let digests = Dictionary(uniqueKeysWithValues: stage.inputs.map { ($0.name, Self.a) })
             let before = try CacheKey.make(stage: stage, inputDigests: digests, environment: ["LANG": "C"])

@@ -49,6 +49,41 @@ enum Fixtures {
     Closing prose.
     """
 
+    /// `demo` with prose rewritten, no front matter (the param inlined) and blocks reordered.
+    static let demoEdited = """
+    # Another title
+
+    Rewritten introduction with *emphasis*.
+
+    ```stage world
+    op: text.write
+    with:
+      text: world
+    ```
+
+    ```stage hello
+    op: text.write
+    with: {repeat: 2, text: hello}
+    ```
+
+    More words.
+
+    ```stage shout
+    run: tr a-z A-Z < inputs/text/out.txt > loud.txt
+    inputs:
+      text: joined
+    outputs: [loud.txt]
+    env: [LANG]
+    ```
+
+    ```stage joined
+    op: text.concat
+    needs: [world, hello]
+    with:
+      separator: "--"
+    ```
+    """
+
     /// Parses and validates `text` as `pipelines/test.md` with the built-in ops;
     /// repository files listed in `files` exist, nothing else does.
     static func check(_ text: String, files: Set<String> = [], overrides: [ParamOverride] = []) -> ValidationResult {
