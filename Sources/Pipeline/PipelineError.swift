@@ -24,6 +24,10 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedKeyRecord(line: Int, reason: String)
     /// An input could not be resolved to a digest.
     case unresolvedInput(stage: String, input: String, reason: String)
+    /// A shell stage's command exited with a non-zero status; `logTail` is the end of its output.
+    case shellFailed(stage: String, status: Int32, logTail: String)
+    /// A shell stage finished without writing a declared output.
+    case missingOutput(stage: String, path: String)
     /// A pipeline document could not be read.
     case unreadableDocument(path: String, reason: String)
 
@@ -48,6 +52,11 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
             return "malformed key record line \(line): \(reason)"
         case let .unresolvedInput(stage, input, reason):
             return "stage '\(stage)': cannot resolve input '\(input)': \(reason)"
+        case let .shellFailed(stage, status, logTail):
+            let tail = logTail.split(separator: "\n").last.map { ": \($0)" } ?? ""
+            return "stage '\(stage)': command exited with status \(status)\(tail)"
+        case let .missingOutput(stage, path):
+            return "stage '\(stage)': declared output '\(path)' was not written"
         case let .unreadableDocument(path, reason):
             return "cannot read \(path): \(reason)"
         }
