@@ -27,7 +27,9 @@ public struct SourceLocation: Hashable, Sendable, Codable, Comparable, CustomStr
 public struct Diagnostic: Hashable, Sendable, Codable, CustomStringConvertible {
     /// How serious a diagnostic is; errors stop a run, warnings do not.
     public enum Severity: String, Sendable, Codable {
+        /// The document cannot run as written.
         case error
+        /// Suspicious but harmless; the document still runs.
         case warning
     }
 

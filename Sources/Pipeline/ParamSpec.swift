@@ -1,9 +1,12 @@
 /// The type a parameter must have.
 public indirect enum ParamType: Hashable, Sendable, CustomStringConvertible {
+    /// A whole number.
     case int
     /// Accepts ints too; they are widened so `1` and `1.0` give the same key.
     case double
+    /// Text.
     case string
+    /// `true` / `false`.
     case bool
     /// A list whose elements all have the given type.
     case list(ParamType)

@@ -6,12 +6,19 @@ import Foundation
 /// canonical text form, which is what cache keys hash. Provenance keeps its own
 /// record types for now; the two should be unified once both have settled.
 public enum ParamValue: Hashable, Sendable {
+    /// YAML `null` / `~` / an empty value.
     case null
+    /// `true` / `false`.
     case bool(Bool)
+    /// A whole number.
     case int(Int)
+    /// A number with a fraction or exponent.
     case double(Double)
+    /// Text (quoted YAML scalars are always strings).
     case string(String)
+    /// A sequence.
     case list([ParamValue])
+    /// A mapping with string keys (order is irrelevant: canonical forms sort keys).
     case map([String: ParamValue])
 
     /// Human name of the value's type, used in "expected int, found string" messages.

@@ -18,4 +18,16 @@ final class QuickstartTests: XCTestCase {
         XCTAssertEqual(pipeline.orderedStages.map(\.name), ["greet", "farewell", "count", "combined", "stats"])
         XCTAssertEqual(pipeline.stage(named: "greet")?.params["text"], "hello literate pipelines")
     }
+
+    func testFormatDocumentExampleParsesCleanly() throws {
+        let doc = try String(contentsOf: Self.repositoryRoot.appendingPathComponent("docs/pipeline-format.md"),
+                             encoding: .utf8)
+        let start = try XCTUnwrap(doc.range(of: "````markdown\n"))
+        let end = try XCTUnwrap(doc.range(of: "\n````", range: start.upperBound..<doc.endIndex))
+        let example = String(doc[start.upperBound..<end.lowerBound])
+        let (parsed, diagnostics) = DocumentParser.parse(example, path: "example.md")
+        XCTAssertEqual(diagnostics.map(\.description), [])
+        XCTAssertEqual(parsed.stages.map(\.name), ["ingest", "sample", "train", "plot"])
+        XCTAssertEqual(parsed.params, ["train_size": 424, "space": "nb201"])
+    }
 }
