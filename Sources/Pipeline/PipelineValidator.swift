@@ -44,7 +44,22 @@ public struct PipelineValidator: Sendable {
         return result
     }
 
-    /// Validates a parsed document, applying `overrides` (`--set`).
+    /// Reads the document at `url` and checks it; `displayPath` is what
+    /// diagnostics print (e.g. `pipelines/demo.md`). Throws
+    /// `PipelineError.unreadableDocument` when the file cannot be read as UTF-8.
+    public func check(fileAt url: URL, displayPath: String, overrides: [ParamOverride] = []) throws -> ValidationResult {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw PipelineError.unreadableDocument(path: displayPath, reason: error.localizedDescription)
+        }
+        return check(text, path: displayPath, overrides: overrides)
+    }
+
+    /// Validates a parsed document, applying `overrides` (`--set`). Use
+    /// `check` to include the parser's own diagnostics; this alone does not
+    /// see them.
     public func validate(_ document: PipelineDocument, overrides: [ParamOverride] = []) -> ValidationResult {
         var context = ValidationContext(document: document)
 

@@ -131,6 +131,10 @@ extension PipelineValidator {
                 continue
             }
             guard !readStages.contains(need) else { continue }
+            if stage.needs[..<i].contains(need) {
+                context.warning(location, "stage '\(need)' is listed twice in 'needs'")
+                continue
+            }
             guard names.insert(need).inserted else {
                 context.error(location, "needs '\(need)' clashes with the input of the same name; read it through 'inputs' instead")
                 continue

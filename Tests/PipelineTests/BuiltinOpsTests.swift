@@ -82,3 +82,20 @@ final class BuiltinOpsTests: XCTestCase {
         }
     }
 }
+
+final class OpHelpTests: XCTestCase {
+    func testHelpTextListsParamsConstraintsAndInputs() {
+        XCTAssertEqual(TextWriteOp().descriptor.helpText, """
+        text.write (v1): write the given text to a file
+          text: string (required) — text to write (a newline is appended)
+          file: string = "out.txt" — output file name
+          repeat: int = 1, in 1...10000 — number of copies of the line
+
+        """)
+        XCTAssertTrue(TextStatsOp().descriptor.helpText.contains("  input text — a file or directory of text files\n"))
+        XCTAssertTrue(TextConcatOp().descriptor.helpText.hasSuffix("  inputs: any names\n"))
+        let spec = ParamSpec("space", .string, default: "nb201", allowed: ["nb101", "nb201"], doc: "space")
+        let op = OpDescriptor(name: "x", version: 2, summary: "s", params: [spec])
+        XCTAssertEqual(op.helpText, "x (v2): s\n  space: string = \"nb201\", one of \"nb101\", \"nb201\" — space\n")
+    }
+}

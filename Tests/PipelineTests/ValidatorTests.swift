@@ -194,3 +194,18 @@ final class ValidatorTests: XCTestCase {
         ])
     }
 }
+
+final class ValidatorFileTests: XCTestCase {
+    func testDuplicateNeedsWarnsAndUnreadableFileThrows() throws {
+        let text = "```stage a\nop: text.write\nwith: {text: x}\n```\n```stage b\nop: text.concat\nneeds: [a, a]\n```\n"
+        let result = Fixtures.check(text)
+        XCTAssertNotNil(result.pipeline)
+        XCTAssertEqual(result.diagnostics.map(\.description),
+                       ["pipelines/test.md:7:12: warning: stage 'a' is listed twice in 'needs'"])
+        let validator = PipelineValidator(registry: .builtins, fileExists: { _ in false })
+        XCTAssertThrowsError(try validator.check(fileAt: URL(fileURLWithPath: "/nonexistent/x.md"),
+                                                 displayPath: "pipelines/x.md")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("cannot read pipelines/x.md: "), "\(error)")
+        }
+    }
+}
