@@ -7,6 +7,12 @@ public struct ValidationResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// Present exactly when `diagnostics` holds no error.
     public var pipeline: ValidatedPipeline?
+
+    /// A result.
+    public init(diagnostics: [Diagnostic], pipeline: ValidatedPipeline?) {
+        self.diagnostics = diagnostics
+        self.pipeline = pipeline
+    }
 }
 
 /// Checks a parsed document against the op registry and the repository, and

@@ -46,6 +46,12 @@ public struct SchedulerReport: Hashable, Sendable {
     /// Stages in the order their outcome became known.
     public var completionOrder: [String]
 
+    /// A report.
+    public init(outcomes: [String: StageOutcome], completionOrder: [String]) {
+        self.outcomes = outcomes
+        self.completionOrder = completionOrder
+    }
+
     /// Stages that failed, with their messages, in completion order.
     public var failures: [(stage: String, message: String)] {
         completionOrder.compactMap { name in
@@ -87,4 +93,11 @@ public struct StageJob: Sendable {
     public var inputDigests: [String: Digest]
     /// The stage's key; the runner records the output under it.
     public var key: CacheKey
+
+    /// A job for `stage`.
+    public init(stage: ResolvedStage, inputDigests: [String: Digest], key: CacheKey) {
+        self.stage = stage
+        self.inputDigests = inputDigests
+        self.key = key
+    }
 }

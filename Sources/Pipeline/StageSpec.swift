@@ -151,6 +151,19 @@ public struct PipelineDocument: Hashable, Sendable {
     /// Prose and stages in reading order.
     public var sections: [DocumentSection]
 
+    /// A document; normally produced by `DocumentParser.parse`.
+    public init(path: String, title: String, description: String? = nil, params: [String: ParamValue] = [:],
+                paramLocations: [String: SourceLocation] = [:], stages: [StageSpec] = [],
+                sections: [DocumentSection] = []) {
+        self.path = path
+        self.title = title
+        self.description = description
+        self.params = params
+        self.paramLocations = paramLocations
+        self.stages = stages
+        self.sections = sections
+    }
+
     /// The prose blocks in reading order.
     public var prose: [ProseBlock] {
         sections.compactMap { if case let .prose(p) = $0 { return p } else { return nil } }

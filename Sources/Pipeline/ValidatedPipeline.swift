@@ -20,6 +20,21 @@ public struct ResolvedStage: Hashable, Sendable {
     /// The stage as written, for locations.
     public var spec: StageSpec
 
+    /// A resolved stage; normally produced by `PipelineValidator`.
+    public init(name: String, kind: StageKind, opVersion: Int?, params: [String: ParamValue],
+                inputs: [InputBinding], outputs: [String] = [], env: [String] = [], show: [String] = [],
+                spec: StageSpec) {
+        self.name = name
+        self.kind = kind
+        self.opVersion = opVersion
+        self.params = params
+        self.inputs = inputs.sorted { $0.name < $1.name }
+        self.outputs = outputs
+        self.env = env
+        self.show = show
+        self.spec = spec
+    }
+
     /// Upstream stages whose output this stage reads, sorted, without duplicates.
     public var upstreamStages: [String] {
         Array(Set(inputs.compactMap(\.source.stageName))).sorted()
@@ -42,6 +57,13 @@ public struct ValidatedPipeline: Hashable, Sendable {
     public var stages: [ResolvedStage]
     /// Dependency graph (acyclic).
     public var graph: StageGraph
+
+    /// A validated pipeline; normally produced by `PipelineValidator`.
+    public init(document: PipelineDocument, stages: [ResolvedStage], graph: StageGraph) {
+        self.document = document
+        self.stages = stages
+        self.graph = graph
+    }
 
     /// The stage called `name`.
     public func stage(named name: String) -> ResolvedStage? {
