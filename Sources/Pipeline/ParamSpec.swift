@@ -78,9 +78,9 @@ public struct ParamSpec: Hashable, Sendable {
 
     /// Checks `value` against type and constraints; returns the coerced value
     /// or a one-line reason it is rejected.
-    public func validate(_ value: ParamValue) -> Result<ParamValue, ParamProblem> {
+    public func validate(_ value: ParamValue) -> Result<ParamValue, PipelineError> {
         guard let coerced = type.coerce(value) else {
-            return .failure(ParamProblem("parameter '\(name)' expects \(type), found \(value.typeName) \(value.canonicalJSON)"))
+            return .failure(.invalidParam(name, message: "parameter '\(name)' expects \(type), found \(value.typeName) \(value.canonicalJSON)"))
         }
         if let range {
             let numbers: [Double]
@@ -89,24 +89,17 @@ public struct ParamSpec: Hashable, Sendable {
             default: numbers = coerced.numericValue.map { [$0] } ?? []
             }
             if let bad = numbers.first(where: { !range.contains($0) }) {
-                return .failure(ParamProblem(
+                return .failure(.invalidParam(name, message:
                     "parameter '\(name)' = \(ParamValue.double(bad).shortText) is outside "
                         + "\(ParamValue.double(range.lowerBound).shortText)...\(ParamValue.double(range.upperBound).shortText)"))
             }
         }
         if let allowed, !allowed.contains(coerced) {
             let list = allowed.map(\.canonicalJSON).joined(separator: ", ")
-            return .failure(ParamProblem("parameter '\(name)' = \(coerced.canonicalJSON) is not one of \(list)"))
+            return .failure(.invalidParam(name, message: "parameter '\(name)' = \(coerced.canonicalJSON) is not one of \(list)"))
         }
         return .success(coerced)
     }
-}
-
-/// Why a parameter value was rejected (a one-line message).
-public struct ParamProblem: Error, Hashable, Sendable {
-    /// The message.
-    public var message: String
-    init(_ message: String) { self.message = message }
 }
 
 extension ParamValue {

@@ -8,6 +8,8 @@ import Foundation
 public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A `--set` override was not of the form `STAGE.PARAM=VALUE` (or `PARAM=VALUE`).
     case malformedOverride(String, reason: String)
+    /// A parameter value does not fit its schema; `message` is the full one-line reason.
+    case invalidParam(String, message: String)
     /// An op was asked for a parameter that validation should have supplied.
     case missingParam(op: String, param: String)
     /// An op was asked for an input it did not receive.
@@ -36,6 +38,8 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case let .malformedOverride(text, reason):
             return "malformed override '\(text)': \(reason)"
+        case let .invalidParam(_, message):
+            return message
         case let .missingParam(op, param):
             return "op '\(op)': parameter '\(param)' was not supplied"
         case let .missingInput(op, input):

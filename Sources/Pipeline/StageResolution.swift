@@ -41,7 +41,7 @@ extension PipelineValidator {
                 }
                 switch spec.validate(params[name]!) {
                 case let .success(value): checked[name] = value
-                case let .failure(problem): context.error(paramLocation(name), prefix(name) + problem.message)
+                case let .failure(problem): context.error(paramLocation(name), prefix(name) + problem.description)
                 }
             }
             for spec in descriptor.params where params[spec.name] == nil {

@@ -21,15 +21,15 @@ final class ParamTests: XCTestCase {
         XCTAssertEqual(try lr.validate(1).get(), .double(1))
         XCTAssertEqual(try lr.validate(0.5).get(), .double(0.5))
         XCTAssertThrowsError(try lr.validate(2).get()) { error in
-            XCTAssertEqual((error as? ParamProblem)?.message, "parameter 'lr' = 2 is outside 0...1")
+            XCTAssertEqual((error as? PipelineError)?.description, "parameter 'lr' = 2 is outside 0...1")
         }
         XCTAssertThrowsError(try lr.validate("fast").get()) { error in
-            XCTAssertEqual((error as? ParamProblem)?.message, "parameter 'lr' expects double, found string \"fast\"")
+            XCTAssertEqual((error as? PipelineError)?.description, "parameter 'lr' expects double, found string \"fast\"")
         }
         let space = ParamSpec("space", .string, allowed: ["nb101", "nb201"], doc: "search space")
         XCTAssertTrue(space.isRequired)
         XCTAssertThrowsError(try space.validate("nb301").get()) { error in
-            XCTAssertEqual((error as? ParamProblem)?.message,
+            XCTAssertEqual((error as? PipelineError)?.description,
                            "parameter 'space' = \"nb301\" is not one of \"nb101\", \"nb201\"")
         }
         let sizes = ParamSpec("sizes", .list(.int), default: .list([]), range: 1...100, doc: "sizes")
