@@ -79,7 +79,9 @@ struct YAMLNode: Sendable, Hashable {
         case let .scanner(context, problem, mark, _),
              let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
-            let ctx = context.map { " \($0.text)" } ?? ""
+            // The context names the construct being parsed and where it began,
+            // which is usually where the mistake is when the error is reported later.
+            let ctx = context.map { " \($0.text) (opened at \(place($0.mark)))" } ?? ""
             return SyntaxError(location: place(mark), message: "YAML syntax: \(problem)\(ctx)")
         case let .duplicatedKeysInMapping(duplicates, context):
             let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
