@@ -101,7 +101,9 @@ extension PipelineValidator {
         var names: Set<String> = []
         for ref in stage.inputs {
             let location = stage.location(of: "inputs.\(ref.name)")
-            if !DocumentParser.isValidStageName(ref.name.replacingOccurrences(of: ".", with: "_")) {
+            // Input names become directory names (`inputs/NAME`), so `.` and `..` are out.
+            if !DocumentParser.isValidStageName(ref.name.replacingOccurrences(of: ".", with: "_"))
+                || ref.name.allSatisfy({ $0 == "." }) {
                 context.error(location, "invalid input name '\(ref.name)': use letters, digits, '_', '-' and '.'")
             }
             var reference = ref.reference

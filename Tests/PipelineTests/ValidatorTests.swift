@@ -196,6 +196,14 @@ final class ValidatorTests: XCTestCase {
 }
 
 final class ValidatorFileTests: XCTestCase {
+    func testInputNamesMustBeSafeDirectoryNames() {
+        let text = "```stage a\nop: text.write\nwith: {text: x}\n```\n```stage b\nop: text.concat\ninputs: {'..': a, 'x y': a, v1.2: a}\n```\n"
+        XCTAssertEqual(Fixtures.check(text).diagnostics.map(\.description), [
+            "pipelines/test.md:7:10: error: invalid input name '..': use letters, digits, '_', '-' and '.'",
+            "pipelines/test.md:7:19: error: invalid input name 'x y': use letters, digits, '_', '-' and '.'",
+        ])
+    }
+
     func testDuplicateNeedsWarnsAndUnreadableFileThrows() throws {
         let text = "```stage a\nop: text.write\nwith: {text: x}\n```\n```stage b\nop: text.concat\nneeds: [a, a]\n```\n"
         let result = Fixtures.check(text)
