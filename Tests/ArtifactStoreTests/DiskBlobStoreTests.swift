@@ -80,6 +80,45 @@ final class DiskBlobStoreTests: XCTestCase {
         }
     }
 
+    /// Objects of 8 MiB and more are decompressed on a helper thread; damage must still be caught.
+    func testDamageInLargeObjectIsDetectedByPipelinedReader() throws {
+        let store = try makeStore()
+        let data = TestBytes(seed: 12).mixedCopy(12_000_000)
+        let digest = try store.put(data)
+        XCTAssertGreaterThanOrEqual(Int64(data.count), ObjectDecoder.pipelineThreshold)
+        XCTAssertEqual(try store.get(digest), data)
+        let path = store.objectPath(for: digest)
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        var flipped = original
+        flipped[original.count * 2 / 3] ^= 0x01
+        let out = try makeTempDirectory(self, "out")
+        for damaged in [flipped, original.prefix(original.count / 2), original + Data([1, 2, 3])] {
+            try replaceObject(at: path, with: Data(damaged))
+            assertStoreError(try store.get(digest)) {
+                if case .objectCorrupt(let d, _, _) = $0 { return d == digest } else { return false }
+            }
+            assertStoreError(try store.get(digest, to: out.appendingPathComponent("big"))) {
+                if case .objectCorrupt = $0 { return true } else { return false }
+            }
+            XCTAssertEqual(listing(out), [])
+            XCTAssertEqual(try store.verify().corrupt.map(\.digest), [digest])
+        }
+    }
+
+    /// A sink that fails stops the helper thread and surfaces its own error.
+    func testSinkErrorStopsPipelinedRead() throws {
+        struct Stop: Error {}
+        let store = try makeStore()
+        let digest = try store.put(TestBytes(seed: 13).mixedCopy(20_000_000))
+        var calls = 0
+        XCTAssertThrowsError(try store.read(digest) { _ in
+            calls += 1
+            if calls == 2 { throw Stop() }
+        }) { XCTAssertTrue($0 is Stop) }
+        XCTAssertEqual(calls, 2)
+        XCTAssertTrue(try store.verify().isClean)
+    }
+
     /// An object whose content is valid zstd but hashes to another digest (e.g. a misfiled object).
     func testObjectFiledUnderWrongDigestIsCorrupt() throws {
         let store = try makeStore()
