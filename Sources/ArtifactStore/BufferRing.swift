@@ -27,7 +27,7 @@ final class BufferRing: @unchecked Sendable {
     private var cancelled = false
 
     init(count: Int, size: Int) {
-        buffers = (0..<count).map { _ in Buffer(bytes: .allocate(byteCount: size, alignment: 64)) }
+        buffers = (0..<count).map { _ in Buffer(bytes: .allocate(byteCount: size, alignment: 4096)) }
         free = Array(0..<count)
     }
 

@@ -55,12 +55,9 @@ public struct DiskBlobStore: BlobStore {
         defer { lock.release() }
         let temp = try TempObject(directory: tmpPath)
         defer { temp.discard() }
-        let compressor = try ZstdCompressor(
-            level: compressionLevel, workers: zstdWorkerCount(forInputSize: UInt64(data.count)),
-            pledgedSize: UInt64(data.count), path: temp.path)
-        let sink = { (chunk: UnsafeRawBufferPointer) in try Posix.writeAll(temp.fd, chunk, path: temp.path) }
-        try data.withUnsafeBytes { try compressor.compress($0, sink: sink) }
-        try compressor.finish(sink: sink)
+        try writeFrame(size: UInt64(data.count), to: temp, label: "<data>") { compress in
+            try data.withUnsafeBytes { try compress($0) }
+        }
         try commit(temp, as: digest, size: Int64(data.count))
         return digest
     }
@@ -79,28 +76,31 @@ public struct DiskBlobStore: BlobStore {
         defer { lock.release() }
         let temp = try TempObject(directory: tmpPath)
         defer { temp.discard() }
-        let compressor = try ZstdCompressor(
-            level: compressionLevel, workers: zstdWorkerCount(forInputSize: size), pledgedSize: size, path: path)
-        let sink = { (chunk: UnsafeRawBufferPointer) in try Posix.writeAll(temp.fd, chunk, path: temp.path) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 << 20, alignment: 64)
-        defer { buffer.deallocate() }
-        var hasher = DigestHasher()
-        var total: UInt64 = 0
-        while true {
-            let n = try Posix.readFully(input, into: buffer, path: path)
-            if n == 0 { break }
-            total += UInt64(n)
-            if total > size { throw ArtifactStoreError.fileChanged(path: path) }
-            let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<n])
-            // With zstd workers running, this hash overlaps the previous chunk's compression.
-            hasher.update(chunk)
-            try compressor.compress(chunk, sink: sink)
+        let digest = try writeFrame(size: size, to: temp, label: path) { compress in
+            try HashingFileReader.read(fd: input, path: path, expectedSize: size, chunk: compress)
         }
-        if total != size { throw ArtifactStoreError.fileChanged(path: path) }
-        try compressor.finish(sink: sink)
-        let digest = hasher.finalize()
         try commit(temp, as: digest, size: Int64(size))
         return digest
+    }
+
+    /// Compresses the bytes `produce` passes to its argument into `temp` as
+    /// one frame of exactly `size` bytes; returns what `produce` returns.
+    ///
+    /// Large inputs get zstd worker threads and a write-behind thread, so the
+    /// calling thread only moves data between them.
+    private func writeFrame<T>(size: UInt64, to temp: TempObject, label: String,
+                               produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> T) throws -> T {
+        let workers = zstdWorkerCount(forInputSize: size)
+        let compressor = try ZstdCompressor(level: compressionLevel, workers: workers, pledgedSize: size, path: label)
+        let writer = workers > 0 ? AsyncFileWriter(fd: temp.fd, path: temp.path) : nil
+        defer { writer?.abandon() }
+        let sink = { (chunk: UnsafeRawBufferPointer) in
+            if let writer { try writer.write(chunk) } else { try Posix.writeAll(temp.fd, chunk, path: temp.path) }
+        }
+        let result = try produce { try compressor.compress($0, sink: sink) }
+        try compressor.finish(sink: sink)
+        try writer?.finish()
+        return result
     }
 
     /// True when an object for `digest` exists and its header records `size`
