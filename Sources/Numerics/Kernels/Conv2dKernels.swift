@@ -1,0 +1,153 @@
+/// Gradients returned by `conv2dBackward`.
+public struct Conv2dGradients: Sendable {
+    /// dL/dx, `[N, H, W, Cin]`; nil when not requested.
+    public var input: Tensor?
+    /// dL/dw, `[KH, KW, Cin, Cout]`.
+    public var weight: Tensor
+    /// dL/db, `[Cout]`; nil when the convolution has no bias.
+    public var bias: Tensor?
+}
+
+/// 2-D convolution (cross-correlation, as in PyTorch), NHWC.
+/// x: [N, H, W, Cin], weight: [KH, KW, Cin, Cout], bias: [Cout]? -> y: [N, OH, OW, Cout]
+/// with OH = (H + 2p - KH) / s + 1.
+///
+/// The batch is cut into chunks of whole images (`Conv2dGeometry.imagesPerChunk`); for each chunk
+/// a worker builds the im2col matrix `[rows, KH*KW*Cin]` and issues one GEMM with the weight
+/// viewed as `[KH*KW*Cin, Cout]`, writing the chunk's output rows directly. A 1x1 stride-1
+/// convolution skips im2col: the NHWC input is already the `[N*H*W, Cin]` matrix.
+public func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+                          context: ComputeContext) -> Tensor {
+    conv2dForward(x, weight: weight, bias: bias, stride: stride, padding: padding,
+                  workspaceFloats: Conv2dGeometry.workspaceFloats, context: context)
+}
+
+/// `conv2dForward` with an explicit chunk budget (tests use a tiny one to exercise chunking).
+func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, workspaceFloats: Int,
+                   context: ComputeContext) -> Tensor {
+    let g = Conv2dGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding)
+    if let bias { precondition(bias.shape == [g.outChannels], "conv2d bias shape \(bias.shape)") }
+    let (patch, cout, chunk) = (g.patchSize, g.outChannels, g.imagesPerChunk(budget: workspaceFloats))
+    let chunks = (g.batch + chunk - 1) / chunk
+    return Tensor(uninitializedShape: g.outputShape) { y in
+        x.withUnsafePointer { px in
+            weight.withUnsafePointer { pw in
+                context.forEachWorker(pieces: chunks) { worker in
+                    let workspace = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: chunk * g.rowsPerImage * patch)
+                    defer { workspace?.deallocate() }
+                    var c = worker
+                    while c < chunks {
+                        let images = c * chunk ..< Swift.min(g.batch, (c + 1) * chunk)
+                        let rows = images.count * g.rowsPerImage
+                        let firstRow = images.lowerBound * g.rowsPerImage
+                        let a: UnsafePointer<Float>
+                        if let workspace {
+                            im2colNHWC(px, g, images: images, cols: workspace)
+                            a = UnsafePointer(workspace)
+                        } else {
+                            a = px + firstRow * patch
+                        }
+                        let out = y + firstRow * cout
+                        var beta: Float = 0
+                        if let bias {
+                            bias.withUnsafePointer { pb in
+                                for r in 0..<rows { (out + r * cout).update(from: pb, count: cout) }
+                            }
+                            beta = 1
+                        }
+                        sgemm(transposeA: false, transposeB: false, m: rows, n: cout, k: patch,
+                              a: a, lda: patch, b: pw, ldb: cout, beta: beta, c: out, ldc: cout)
+                        c += context.threads < chunks ? context.threads : chunks
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Backward of `conv2dForward`.
+/// x: [N, H, W, Cin], weight: [KH, KW, Cin, Cout], dy: [N, OH, OW, Cout]
+/// -> dx: [N, H, W, Cin] (if `computeInputGradient`), dw: [KH, KW, Cin, Cout], db: [Cout] (if `hasBias`).
+///
+/// Per chunk: dw_chunk = cols^T * dy_chunk and dcols = dy_chunk * w^T followed by col2im.
+/// Each chunk's dw lands in its own slot and the slots are summed in chunk order, so the result
+/// does not depend on the thread count.
+public func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stride: Int = 1, padding: Int = 0,
+                           hasBias: Bool = false, computeInputGradient: Bool = true,
+                           context: ComputeContext) -> Conv2dGradients {
+    conv2dBackward(x, weight: weight, outputGradient: dy, stride: stride, padding: padding, hasBias: hasBias,
+                   computeInputGradient: computeInputGradient, workspaceFloats: Conv2dGeometry.workspaceFloats, context: context)
+}
+
+/// `conv2dBackward` with an explicit chunk budget (tests use a tiny one to exercise chunking).
+func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stride: Int, padding: Int,
+                    hasBias: Bool, computeInputGradient: Bool, workspaceFloats: Int,
+                    context: ComputeContext) -> Conv2dGradients {
+    let g = Conv2dGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding)
+    precondition(dy.shape == g.outputShape, "conv2d dy shape \(dy.shape) != \(g.outputShape)")
+    let (patch, cout, chunk) = (g.patchSize, g.outChannels, g.imagesPerChunk(budget: workspaceFloats))
+    let chunks = (g.batch + chunk - 1) / chunk
+    var partialW = [Float](repeating: 0, count: chunks * patch * cout)
+    var partialB = [Float](repeating: 0, count: hasBias ? chunks * cout : 0)
+    var dx: Tensor? = computeInputGradient ? Tensor(zeros: x.shape) : nil
+    let workers = Swift.min(context.threads, chunks)
+    x.withUnsafePointer { px in
+    weight.withUnsafePointer { pw in
+    dy.withUnsafePointer { pdy in
+    partialW.withUnsafeMutableBufferPointer { pWBuf in
+    partialB.withUnsafeMutableBufferPointer { pBBuf in
+    withOptionalMutablePointer(&dx) { pdx in
+        let (pW, pB) = (pWBuf.baseAddress!, pBBuf.baseAddress)
+        context.forEachWorker(pieces: chunks) { worker in
+            let size = chunk * g.rowsPerImage * patch
+            let cols = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: size)
+            let dcols = (g.isPointwise || pdx == nil) ? nil : UnsafeMutablePointer<Float>.allocate(capacity: size)
+            defer { cols?.deallocate(); dcols?.deallocate() }
+            var c = worker
+            while c < chunks {
+                let images = c * chunk ..< Swift.min(g.batch, (c + 1) * chunk)
+                let rows = images.count * g.rowsPerImage
+                let firstRow = images.lowerBound * g.rowsPerImage
+                let dyChunk = pdy + firstRow * cout
+                let a: UnsafePointer<Float>
+                if let cols {
+                    im2colNHWC(px, g, images: images, cols: cols)
+                    a = UnsafePointer(cols)
+                } else {
+                    a = px + firstRow * patch
+                }
+                // dw_c [patch, Cout] = cols^T [patch, rows] * dy_c [rows, Cout]
+                sgemm(transposeA: true, transposeB: false, m: patch, n: cout, k: rows,
+                      a: a, lda: patch, b: dyChunk, ldb: cout, beta: 0, c: pW + c * patch * cout, ldc: cout)
+                if let pB {
+                    let slot = pB + c * cout
+                    for r in 0..<rows { for o in 0..<cout { slot[o] += dyChunk[r * cout + o] } }
+                }
+                if let pdx {
+                    // dcols [rows, patch] = dy_c [rows, Cout] * w^T [Cout, patch]
+                    let target = dcols ?? (pdx + firstRow * patch)
+                    sgemm(transposeA: false, transposeB: true, m: rows, n: patch, k: cout,
+                          a: dyChunk, lda: cout, b: pw, ldb: cout, beta: 0, c: target, ldc: patch)
+                    if let dcols { col2imNHWC(dcols, g, images: images, dx: pdx) }
+                }
+                c += workers
+            }
+        }
+    }}}}}}
+    return Conv2dGradients(input: dx, weight: sumSlots(partialW, slots: chunks, shape: weight.shape),
+                           bias: hasBias ? sumSlots(partialB, slots: chunks, shape: [cout]) : nil)
+}
+
+/// Sums `slots` equally sized partial results stored back to back, in slot order.
+func sumSlots(_ partial: [Float], slots: Int, shape: [Int]) -> Tensor {
+    let size = Tensor.elementCount(shape)
+    var total = [Float](repeating: 0, count: size)
+    for s in 0..<slots { for i in 0..<size { total[i] += partial[s * size + i] } }
+    return Tensor(shape: shape, storage: total)
+}
+
+/// Calls `body` with a mutable pointer into `tensor`'s storage, or nil when there is no tensor.
+func withOptionalMutablePointer<R>(_ tensor: inout Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
+    if tensor == nil { return body(nil) }
+    return tensor!.withUnsafeMutablePointer { body($0) }
+}
