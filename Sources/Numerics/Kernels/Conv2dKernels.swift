@@ -97,7 +97,8 @@ func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stri
     partialW.withUnsafeMutableBufferPointer { pWBuf in
     partialB.withUnsafeMutableBufferPointer { pBBuf in
     withOptionalMutablePointer(&dx) { pdx in
-        let (pW, pB) = (pWBuf.baseAddress!, pBBuf.baseAddress)
+        // An empty array still has a non-nil base address: gate the bias slots on `hasBias`.
+        let (pW, pB) = (pWBuf.baseAddress!, hasBias ? pBBuf.baseAddress : nil)
         context.forEachWorker(pieces: chunks) { worker in
             let size = chunk * g.rowsPerImage * patch
             let cols = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: size)
