@@ -5,10 +5,12 @@ import XCTest
 final class Conv2dTests: XCTestCase {
     /// (input shape, kernel, Cout, stride, padding) configurations covering the 1x1 fast path,
     /// padded 3x3, strided 3x3, a strided 1x1 (im2col path), a 5x5 with Cin = 1 on a non-square
-    /// image and an even 2x2 stride-2 kernel.
+    /// image, an even 2x2 stride-2 kernel and an unpadded stride-1 3x3 (its dx runs the
+    /// transposed convolution with padding 2).
     let cases: [([Int], Int, Int, Int, Int)] = [
         ([2, 5, 5, 3], 3, 4, 1, 1), ([2, 6, 6, 3], 3, 5, 2, 1), ([3, 4, 4, 3], 1, 2, 1, 0),
         ([2, 5, 5, 2], 1, 3, 2, 0), ([1, 7, 6, 1], 5, 2, 1, 2), ([2, 5, 4, 2], 2, 3, 2, 0),
+        ([2, 5, 6, 2], 3, 3, 1, 0),
     ]
 
     func testForwardMatchesReference() {

@@ -100,3 +100,13 @@ final class LayerTests: XCTestCase {
         XCTAssertEqual(Linear(inFeatures: 4, outFeatures: 2, generator: &g).parameters.scalarCount, 10)
     }
 }
+
+final class TrivialLayerTests: XCTestCase {
+    func testIdentityAndZero() {
+        let x = TestSupport.random([2, 3, 3, 2], seed: 61)
+        XCTAssertEqual(Identity().forward(x, training: true, context: .serial), x)
+        let zero = Zero()
+        XCTAssertEqual(zero.forward(x, training: true, context: .serial), Tensor(zeros: x.shape))
+        XCTAssertEqual(zero.backward(x, context: .serial), Tensor(zeros: x.shape))
+    }
+}

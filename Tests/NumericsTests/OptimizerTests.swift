@@ -70,3 +70,16 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(plain.learningRate(at: 1), Float((1 + cos(Double.pi / 4)) / 2), accuracy: 1e-6)
     }
 }
+
+final class GradientClippingTests: XCTestCase {
+    /// Gradients (3, 4) have norm 5; clipping to 1 scales them to (0.6, 0.8); clipping to 10 is a no-op.
+    func testClipGradientNorm() {
+        let a = Parameter(name: "a", value: Tensor(zeros: [1])), b = Parameter(name: "b", value: Tensor(zeros: [1]))
+        a.gradient = Tensor(shape: [1], storage: [3]); b.gradient = Tensor(shape: [1], storage: [4])
+        XCTAssertEqual(clipGradientNorm([a, b], maxNorm: 10), 5, accuracy: 1e-6)
+        XCTAssertEqual(a.gradient.storage[0], 3)
+        XCTAssertEqual(clipGradientNorm([a, b], maxNorm: 1), 5, accuracy: 1e-6)
+        XCTAssertEqual(a.gradient.storage[0], 0.6, accuracy: 1e-6)
+        XCTAssertEqual(b.gradient.storage[0], 0.8, accuracy: 1e-6)
+    }
+}

@@ -18,6 +18,7 @@ public struct ComputeContext: Sendable, Equatable {
     /// A context with `threads` workers (clamped to at least 1).
     public init(threads: Int) {
         self.threads = Swift.max(1, threads)
+        _ = AllocatorTuning.applied
     }
 
     /// Single-threaded context, handy for tests and references.

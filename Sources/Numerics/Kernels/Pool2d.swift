@@ -122,7 +122,12 @@ public func maxPool2dForward(_ x: Tensor, kernel: Int, stride: Int, padding: Int
                                 for ih in w.rows { for iw in w.cols {
                                     let p = Int32(ih * g.width + iw)
                                     let src = image + Int(p) * c
-                                    for ch in 0..<c where src[ch] > y[o + ch] { y[o + ch] = src[ch]; idx[o + ch] = p }
+                                    for ch in 0..<c {
+                                        // Branch-free update: a data-dependent branch mispredicts constantly.
+                                        let (v, best) = (src[ch], y[o + ch])
+                                        y[o + ch] = v > best ? v : best
+                                        idx[o + ch] = v > best ? p : idx[o + ch]
+                                    }
                                 }}
                             }
                         }
