@@ -37,6 +37,19 @@ final class BatchNormTests: XCTestCase {
                        at: b2, analytic: back.beta, "bn dbeta")
     }
 
+    /// Eleven channels exercise the 8-wide SIMD path and its scalar remainder.
+    func testWideChannelsMatchReference() {
+        let wide = TestSupport.random([2, 3, 3, 11], seed: 17), dy = TestSupport.random([2, 3, 3, 11], seed: 18)
+        let g = TestSupport.random([11], seed: 19), b = TestSupport.random([11], seed: 20)
+        let (y, stats) = batchNormForwardTraining(wide, gamma: g, beta: b, context: ComputeContext(threads: 2))
+        assertClose(y, batchNormForwardTrainingReference(wide, gamma: g, beta: b).output, rtol: 1e-4, atol: 1e-4)
+        let got = batchNormBackward(wide, gamma: g, statistics: stats, outputGradient: dy, context: ComputeContext(threads: 2))
+        let ref = batchNormBackwardReference(wide, gamma: g, outputGradient: dy)
+        assertClose(got.input, ref.input, rtol: 1e-3, atol: 1e-4)
+        assertClose(got.gamma, ref.gamma, rtol: 1e-3, atol: 1e-4)
+        assertClose(got.beta, ref.beta, rtol: 1e-3, atol: 1e-4)
+    }
+
     /// Running statistics follow PyTorch (unbiased variance, momentum 0.1), and eval mode uses them.
     func testRunningStatisticsAndEvalMode() {
         // One channel, values 1, 2, 3, 6: mean 3, biased variance 3.5, unbiased 14/3.

@@ -16,8 +16,10 @@ final class PoolAndElementwiseTests: XCTestCase {
         XCTAssertEqual(included.storage[0], 12 / 9, accuracy: 1e-6)
     }
 
+    /// Channel counts 3 (scalar path) and 11 (one 8-wide SIMD group plus remainder).
     func testAvgPoolMatchesReferenceAndFiniteDifferences() {
-        let x = TestSupport.random([2, 5, 4, 3], seed: 21)
+      for channels in [3, 11] {
+        let x = TestSupport.random([2, 5, 4, channels], seed: 21)
         for (k, s, p, include) in [(3, 1, 1, false), (3, 1, 1, true), (2, 2, 0, false), (3, 2, 1, false)] {
             let y = avgPool2dForward(x, kernel: k, stride: s, padding: p, countIncludePad: include, context: ComputeContext(threads: 2))
             assertClose(y, avgPool2dForwardReference(x, kernel: k, stride: s, padding: p, countIncludePad: include), "avg \(k) \(s) \(p)")
@@ -27,6 +29,7 @@ final class PoolAndElementwiseTests: XCTestCase {
             assertGradient(of: { weightedSum(avgPool2dForward($0, kernel: k, stride: s, padding: p, countIncludePad: include,
                                                               context: .serial), r) }, at: x, analytic: dx, "avg dx \(k) \(s) \(p)")
         }
+      }
     }
 
     func testMaxPoolMatchesReferenceAndFiniteDifferences() {

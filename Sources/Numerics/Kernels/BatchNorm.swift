@@ -115,9 +115,24 @@ public func batchNormBackward(_ x: Tensor, gamma: Tensor, statistics s: BatchNor
         dy.withUnsafePointer { pdy in
             s.mean.withUnsafeBufferPointer { m in
                 blockedChannelSums(rows: rows, channels: channels, terms: 2, context: context) { range, acc in
+                    // Channel groups of 8 outside, rows inside: the sums stay in registers.
+                    var c0 = 0
+                    while c0 + 8 <= channels {
+                        let mean = load8(m.baseAddress! + c0)
+                        var (sumDy, sumDyX) = (SIMD8<Float>(), SIMD8<Float>())
+                        for r in range {
+                            let o = r * channels + c0
+                            let d = load8(pdy + o)
+                            sumDy += d
+                            sumDyX += d * (load8(px + o) - mean)
+                        }
+                        store8(sumDy, acc + c0)
+                        store8(sumDyX, acc + channels + c0)
+                        c0 += 8
+                    }
                     for r in range {
                         let (xr, dr) = (px + r * channels, pdy + r * channels)
-                        for c in 0..<channels {
+                        for c in c0..<channels {
                             acc[c] += dr[c]
                             acc[channels + c] += dr[c] * (xr[c] - m[c])
                         }

@@ -50,14 +50,20 @@ public func avgPool2dForward(_ x: Tensor, kernel: Int, stride: Int, padding: Int
                     for oh in 0..<g.outHeight {
                         for ow in 0..<g.outWidth {
                             let out = y + ((n * g.outHeight + oh) * g.outWidth + ow) * c
-                            out.update(repeating: 0, count: c)
                             let w = g.window(oh, ow)
-                            for ih in w.rows { for iw in w.cols {
-                                let src = image + (ih * g.width + iw) * c
-                                for ch in 0..<c { out[ch] += src[ch] }
-                            }}
                             let inv = 1 / g.divisor(w, countIncludePad: countIncludePad)
-                            for ch in 0..<c { out[ch] *= inv }
+                            var ch = 0
+                            while ch + 8 <= c {        // register accumulator per 8 channels
+                                var sum = SIMD8<Float>()
+                                for ih in w.rows { for iw in w.cols { sum += load8(image + (ih * g.width + iw) * c + ch) } }
+                                store8(sum * inv, out + ch)
+                                ch += 8
+                            }
+                            for rest in ch..<c {
+                                var sum: Float = 0
+                                for ih in w.rows { for iw in w.cols { sum += image[(ih * g.width + iw) * c + rest] } }
+                                out[rest] = sum * inv
+                            }
                         }
                     }
                 }
@@ -86,7 +92,12 @@ public func avgPool2dBackward(outputGradient dy: Tensor, inputShape: [Int], kern
                             let inv = 1 / g.divisor(w, countIncludePad: countIncludePad)
                             for ih in w.rows { for iw in w.cols {
                                 let dst = image + (ih * g.width + iw) * c
-                                for ch in 0..<c { dst[ch] += grad[ch] * inv }
+                                var ch = 0
+                                while ch + 8 <= c {
+                                    store8(load8(dst + ch) + load8(grad + ch) * inv, dst + ch)
+                                    ch += 8
+                                }
+                                for rest in ch..<c { dst[rest] += grad[rest] * inv }
                             }}
                         }
                     }
