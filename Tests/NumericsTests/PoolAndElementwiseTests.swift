@@ -87,3 +87,16 @@ final class PoolAndElementwiseTests: XCTestCase {
         assertGradient(of: { weightedSum(linearForward(x, weight: w, bias: $0, context: .serial), r) }, at: b, analytic: got.bias, "linear db")
     }
 }
+
+final class ChannelConcatTests: XCTestCase {
+    func testConcatenateMatchesReferenceAndSplitInverts() {
+        let a = TestSupport.random([2, 3, 3, 2], seed: 71), b = TestSupport.random([2, 3, 3, 5], seed: 72)
+        let y = concatenateChannels([a, b], context: ComputeContext(threads: 2))
+        XCTAssertEqual(y, concatenateChannelsReference([a, b]))
+        XCTAssertEqual(y.shape, [2, 3, 3, 7])
+        XCTAssertEqual(splitChannels(y, sizes: [2, 5], context: .serial), [a, b])
+        // Truncation keeps the leading channels.
+        XCTAssertEqual(splitChannels(b, sizes: [2], context: .serial)[0],
+                       Tensor(shape: [2, 3, 3, 2], storage: (0..<18).flatMap { [b.storage[$0 * 5], b.storage[$0 * 5 + 1]] }))
+    }
+}
