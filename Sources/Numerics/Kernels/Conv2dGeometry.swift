@@ -24,7 +24,8 @@ public struct Conv2dGeometry: Sendable, Equatable {
         self.stride = stride; self.padding = padding
         outHeight = (height + 2 * padding - kernelHeight) / stride + 1
         outWidth = (width + 2 * padding - kernelWidth) / stride + 1
-        precondition(outHeight > 0 && outWidth > 0, "conv2d kernel larger than padded input \(input)")
+        precondition(height + 2 * padding >= kernelHeight && width + 2 * padding >= kernelWidth,
+                     "conv2d kernel \(weight) larger than padded input \(input)")
     }
 
     /// Output shape `[N, OH, OW, Cout]`.

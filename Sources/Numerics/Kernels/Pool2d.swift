@@ -15,7 +15,8 @@ public struct Pool2dGeometry: Sendable, Equatable {
         self.kernel = kernel; self.stride = stride; self.padding = padding
         outHeight = (height + 2 * padding - kernel) / stride + 1
         outWidth = (width + 2 * padding - kernel) / stride + 1
-        precondition(outHeight > 0 && outWidth > 0, "pool2d window larger than padded input \(input)")
+        precondition(height + 2 * padding >= kernel && width + 2 * padding >= kernel,
+                     "pool2d window \(kernel) larger than padded input \(input)")
     }
 
     /// Output shape `[N, OH, OW, C]`.
