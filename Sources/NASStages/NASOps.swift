@@ -1,0 +1,18 @@
+import Pipeline
+
+/// The pipeline ops of the NAS library, for the CLI's registry.
+public enum NASOps {
+    /// Every NAS op, one instance each.
+    public static var all: [any Op] {
+        [BenchmarkLoadOp(), NB101EnumerateOp()]
+    }
+}
+
+public extension OpRegistry {
+    /// The registry the `nasbook` CLI uses: the built-in text ops plus `NASOps.all`.
+    static var nasbook: OpRegistry {
+        var registry = OpRegistry.builtins
+        for op in NASOps.all { registry.register(op) }
+        return registry
+    }
+}
