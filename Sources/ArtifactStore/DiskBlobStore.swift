@@ -50,9 +50,11 @@ public struct DiskBlobStore: BlobStore {
     public func put(_ data: Data) throws -> Digest {
         // Hashing first is cheap next to compressing, and lets known content skip all work.
         let digest = Digest.sha256(data)
-        if isStored(digest, size: Int64(data.count)) { return digest }
+        // Taken before the existence check: a gc between the check and the caller
+        // recording the digest could otherwise delete the object we rely on.
         let lock = try StoreLock.acquire(.shared, root: root)
         defer { lock.release() }
+        if isStored(digest, size: Int64(data.count)) { return digest }
         let temp = try TempObject(directory: tmpPath)
         defer { temp.discard() }
         try writeFrame(size: UInt64(data.count), to: temp, label: "<data>") { compress in
