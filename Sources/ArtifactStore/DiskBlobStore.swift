@@ -57,7 +57,7 @@ public struct DiskBlobStore: BlobStore {
         if isStored(digest, size: Int64(data.count)) { return digest }
         let temp = try TempObject(directory: tmpPath)
         defer { temp.discard() }
-        try writeFrame(size: UInt64(data.count), to: temp, label: "<data>") { compress in
+        try writeFrame(size: UInt64(data.count), to: temp, label: temp.path) { compress in
             try data.withUnsafeBytes { try compress($0) }
         }
         try commit(temp, as: digest, size: Int64(data.count))
