@@ -38,15 +38,18 @@ public struct DiskBlobStore: BlobStore {
         return "\(root.path)/objects/\(digest.algorithm.rawValue)/\(hex[..<split])/\(hex[split...])"
     }
 
+    /// Whether an object file for `digest` exists (integrity is checked by reads and `verify`).
     public func contains(_ digest: Digest) -> Bool {
         guard let info = try? Posix.status(objectPath(for: digest)) else { return false }
         return info.st_mode & S_IFMT == S_IFREG
     }
 
+    /// The uncompressed size of `digest`, read from the stored header without decompressing.
     public func size(of digest: Digest) throws -> Int64 {
         try ObjectDecoder.contentSize(of: digest, at: objectPath(for: digest))
     }
 
+    /// Stores `data` (hashing first, so known content costs no compression).
     public func put(_ data: Data) throws -> Digest {
         // Hashing first is cheap next to compressing, and lets known content skip all work.
         let digest = Digest.sha256(data)
@@ -64,6 +67,7 @@ public struct DiskBlobStore: BlobStore {
         return digest
     }
 
+    /// Streams the regular file at `file` into the store in bounded memory.
     public func put(file: URL) throws -> Digest {
         let path = file.path
         let input = try Posix.openFile(path, O_RDONLY)
