@@ -80,8 +80,11 @@ public struct SVGPlot: Sendable {
         let yr = Ticks.range(all.flatMap { [$0.y - $0.e, $0.y + $0.e] })
         let xTicks = xScale == .log ? Ticks.decades(xr) : Ticks.nice(xr)
         let yTicks = Ticks.nice(yr)
-        let x0 = min(xr.lowerBound, xTicks.first ?? xr.lowerBound), x1 = max(xr.upperBound, xTicks.last ?? xr.upperBound)
-        let y0 = min(yr.lowerBound, yTicks.first ?? yr.lowerBound), y1 = max(yr.upperBound, yTicks.last ?? yr.upperBound)
+        // Axes span the ticks plus a 2 % margin so markers on the extremes are not cut by the frame.
+        var x0 = min(xr.lowerBound, xTicks.first ?? xr.lowerBound), x1 = max(xr.upperBound, xTicks.last ?? xr.upperBound)
+        var y0 = min(yr.lowerBound, yTicks.first ?? yr.lowerBound), y1 = max(yr.upperBound, yTicks.last ?? yr.upperBound)
+        (x0, x1) = (x0 - 0.02 * (x1 - x0), x1 + 0.02 * (x1 - x0))
+        (y0, y1) = (y0 - 0.02 * (y1 - y0), y1 + 0.02 * (y1 - y0))
         func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * plotW }
         func py(_ y: Double) -> Double { top + plotH - (y - y0) / (y1 - y0) * plotH }
 
@@ -132,18 +135,28 @@ public struct SVGPlot: Sendable {
             }
             s += "</g>\n"
         }
-        // Legend, top-left inside the plot area.
+        // Legend in the plot corner that covers the fewest data points.
         if !series.isEmpty {
             let rowH = 16.0
             let boxW = 24 + Double(series.map(\.name.count).max() ?? 0) * 7
-            s += "<g font-size=\"11\">\n<rect x=\"\(f(left + 8))\" y=\"\(f(top + 8))\" width=\"\(f(boxW))\" "
-                + "height=\"\(f(Double(series.count) * rowH + 6))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n"
+            let boxH = Double(series.count) * rowH + 6
+            let corners = [(left + 8, top + 8), (left + plotW - 8 - boxW, top + 8),
+                           (left + plotW - 8 - boxW, top + plotH - 8 - boxH), (left + 8, top + plotH - 8 - boxH)]
+            func covered(_ corner: (Double, Double)) -> Int {
+                all.filter { p in
+                    (corner.0...(corner.0 + boxW)).contains(px(p.x)) && (corner.1...(corner.1 + boxH)).contains(py(p.y))
+                }.count
+            }
+            let counts = corners.map(covered)
+            let (bx, by) = corners[counts.firstIndex(of: counts.min() ?? 0) ?? 0]
+            s += "<g font-size=\"11\">\n<rect x=\"\(f(bx))\" y=\"\(f(by))\" width=\"\(f(boxW))\" "
+                + "height=\"\(f(boxH))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n"
             for (index, series) in series.enumerated() {
                 let color = SVGPlot.palette[index % SVGPlot.palette.count]
-                let y = top + 8 + 3 + Double(index) * rowH + rowH / 2
-                s += "<line x1=\"\(f(left + 14))\" y1=\"\(f(y))\" x2=\"\(f(left + 28))\" y2=\"\(f(y))\" "
+                let y = by + 3 + Double(index) * rowH + rowH / 2
+                s += "<line x1=\"\(f(bx + 6))\" y1=\"\(f(y))\" x2=\"\(f(bx + 20))\" y2=\"\(f(y))\" "
                     + "stroke=\"\(color)\" stroke-width=\"2\"/>"
-                s += "<text x=\"\(f(left + 32))\" y=\"\(f(y + 4))\">\(HTML.escape(series.name))</text>\n"
+                s += "<text x=\"\(f(bx + 24))\" y=\"\(f(y + 4))\">\(HTML.escape(series.name))</text>\n"
             }
             s += "</g>\n"
         }
