@@ -27,7 +27,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = options.blobStore()
-            let ledger = try Ledger(storeRoot: options.storeURL)
+            let ledger = try openExistingLedger(options)
             let resolved = try ArtifactResolver(ledger: ledger, store: store).resolve(ref)
             try store.export(resolved.digest, to: URL(fileURLWithPath: dest))
             print("\(resolved.digest) -> \(dest)")

@@ -30,7 +30,7 @@ struct LineageCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let ledger = try Ledger(storeRoot: options.storeURL)
+            let ledger = try openExistingLedger(options)
             let resolved = try ArtifactResolver(ledger: ledger, store: options.blobStore()).resolve(ref)
             let out: Data
             if down {
@@ -38,9 +38,15 @@ struct LineageCommand: ParsableCommand {
                 out = json ? try LineageRendering.json(downstream: nodes, root: resolved.digest) + Data("\n".utf8)
                     : Data(LineageRendering.text(downstream: nodes, root: resolved.digest, label: ref).utf8)
             } else {
-                let node = try ledger.lineage(of: resolved.digest)
+                var node = try ledger.lineage(of: resolved.digest)
+                var note = ""
+                if node.producer == nil, !resolved.ref.path.isEmpty, resolved.digest != resolved.base {
+                    // A file inside a stage output has no record of its own: its history is the output's.
+                    note = "\(ref) (\(resolved.digest)) is part of output \(resolved.base); its lineage:\n"
+                    node = try ledger.lineage(of: resolved.base)
+                }
                 out = json ? try LineageRendering.json(node) + Data("\n".utf8)
-                    : Data(LineageRendering.text(node, label: ref).utf8)
+                    : Data((note + LineageRendering.text(node, label: note.isEmpty ? ref : "output")).utf8)
             }
             FileHandle.standardOutput.write(out)
         }

@@ -27,7 +27,7 @@ struct LogCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let ledger = try Ledger(storeRoot: options.storeURL)
+            let ledger = try openExistingLedger(options)
             // Resolving with no run prefix checks the name and suggests a fix for a typo.
             _ = try ArtifactResolver(ledger: ledger, store: options.blobStore()).run(pipeline: name, prefix: nil)
             let runs = try ledger.runs(pipeline: name, limit: n.map { max(0, $0) })

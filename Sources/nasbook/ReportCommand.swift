@@ -31,7 +31,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let ledger = try Ledger(storeRoot: options.storeURL)
+            let ledger = try openExistingLedger(options)
             let report = HTMLReport(store: options.blobStore(), ledger: ledger)
             let html = try report.render(pipeline: name,
                                          fallbackDocument: URL(fileURLWithPath: document ?? "pipelines/\(name).md"))

@@ -28,7 +28,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = options.blobStore()
-            let ledger = try Ledger(storeRoot: options.storeURL)
+            let ledger = try openExistingLedger(options)
             let resolved = try ArtifactResolver(ledger: ledger, store: store).resolve(ref)
             let name = resolved.ref.path.last ?? ""
             let out = FileHandle.standardOutput

@@ -43,6 +43,7 @@ final class ReportTestsHTML: XCTestCase {
         XCTAssertTrue(train.contains("<figure>\n<svg"), "figure inlined")
         XCTAssertTrue(train.contains("<figcaption>Ranking</figcaption>"))
         XCTAssertTrue(train.contains("Kendall tau"), "the figure's own text")
+        XCTAssertTrue(train.contains("<p class=\"hint\">model.txt</p>\n<pre>model weights\n</pre>"), "show: text")
 
         let plot = try section(html, "plot")
         XCTAssertTrue(plot.contains("class=\"stage executed\""))
@@ -113,12 +114,15 @@ final class ReportTestsHTML: XCTestCase {
         let dirty = """
         <?xml version="1.0"?><!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg" onload="evil()">\
         <script type="text/javascript">evil()</script><a href="https://x.example/"><rect ONCLICK='evil()' width="1"/></a>\
-        <use xlink:href="#local"/><foreignObject><div>x</div></foreignObject><image href="http://x/y.png"/></svg> trailing
+        <use xlink:href="#local"/><foreignObject><div>x</div></foreignObject><image href="http://x/y.png"/>\
+        <image href=http://x/z.png /><style>@import url("https://f.example/a.css"); .a{fill:url(#g)}</style>\
+        <rect style="fill:url('http://x/p.svg#q')"/></svg> trailing
         """
         let clean = HTML.sanitizeSVG(dirty)
         XCTAssertEqual(clean, """
         <svg xmlns="http://www.w3.org/2000/svg"><a href="#"><rect width="1"/></a>\
-        <use xlink:href="#local"/><image href="#"/></svg>
+        <use xlink:href="#local"/><image href="#"/><image href="#" /><style> .a{fill:url(#g)}</style>\
+        <rect style="fill:none"/></svg>
         """)
         XCTAssertNil(HTML.sanitizeSVG("not svg at all"))
         XCTAssertEqual(HTML.escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")

@@ -44,6 +44,7 @@ final class ReportFixture {
     ```stage train
     op: text.concat
     needs: [ingest]
+    show: [model.txt]
     ```
 
     ```stage plot

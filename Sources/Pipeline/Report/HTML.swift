@@ -27,8 +27,9 @@ public enum HTML {
     ///
     /// Minimal by design (figures come from our own ops and shell stages, not from
     /// strangers): keeps only the `<svg>…</svg>` element, drops `<script>` and
-    /// `<foreignObject>` elements and every `on…` event attribute, and points any
-    /// non-fragment `href` at `#` so an inlined figure can never load from the network.
+    /// `<foreignObject>` elements and every `on…` event attribute, points any
+    /// non-fragment `href` at `#` and replaces non-fragment CSS `url(…)` and
+    /// `@import`, so an inlined figure can never load anything.
     public static func sanitizeSVG(_ svg: String) -> String? {
         guard let start = svg.range(of: "<svg", options: .caseInsensitive),
               let end = svg.range(of: "</svg>", options: [.caseInsensitive, .backwards]),
@@ -39,7 +40,10 @@ public enum HTML {
             ("<foreignObject\\b[\\s\\S]*?(</foreignObject\\s*>|$)", ""),
             ("<(script|foreignObject)\\b[^>]*/>", ""),
             ("\\s+on[a-zA-Z]+\\s*=\\s*(\"[^\"]*\"|'[^']*'|[^\\s>]+)", ""),
-            ("(\\s(?:xlink:)?href\\s*=\\s*)(\"(?!#)[^\"]*\"|'(?!#)[^']*')", "$1\"#\""),
+            ("(\\s(?:xlink:)?href\\s*=\\s*)(\"(?!#)[^\"]*\"|'(?!#)[^']*'|(?![\"'#])[^\\s>]+)", "$1\"#\""),
+            // CSS inside SVG (style attributes, <style> blocks) can load too.
+            ("url\\(\\s*(?![\"']?#)[^)]*\\)", "none"),
+            ("@import[^;]*;?", ""),
         ]
         for rule in rules {
             guard let regex = try? NSRegularExpression(pattern: rule.pattern, options: [.caseInsensitive]) else { continue }
