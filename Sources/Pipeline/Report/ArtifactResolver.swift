@@ -86,18 +86,23 @@ public struct ArtifactResolver: Sendable {
         return ResolvedArtifact(ref: ref, digest: digest, base: base, run: run, record: record, entry: entry)
     }
 
+    /// Throws "unknown pipeline" (with a suggestion or the known names) unless `pipeline` has runs;
+    /// `label` starts the message (default: the pipeline name).
+    public func checkPipeline(_ pipeline: String, label: String? = nil) throws {
+        let known = try ledger.pipelines()
+        guard !known.contains(pipeline) else { return }
+        let hint = Suggestion.closest(to: pipeline, among: known).map { "; did you mean '\($0)'?" }
+            ?? (known.isEmpty ? " (the ledger has no runs yet)" : " (pipelines with runs: \(known.joined(separator: ", ")))")
+        throw PipelineError.reference(label ?? pipeline, reason: "unknown pipeline '\(pipeline)'" + hint)
+    }
+
     /// The run of `pipeline` whose commit id starts with `prefix`; with no prefix, the
     /// newest run that recorded `stage` (a `--until` run may have skipped it).
     public func run(pipeline: String, prefix: String?, having stage: String? = nil,
                     ref: ArtifactRef? = nil) throws -> RunSummary {
         let label = ref?.description ?? pipeline
         func bad(_ reason: String) -> PipelineError { .reference(label, reason: reason) }
-        let known = try ledger.pipelines()
-        guard known.contains(pipeline) else {
-            let hint = Suggestion.closest(to: pipeline, among: known).map { "; did you mean '\($0)'?" }
-                ?? (known.isEmpty ? " (the ledger has no runs yet)" : " (pipelines with runs: \(known.joined(separator: ", ")))")
-            throw bad("unknown pipeline '\(pipeline)'" + hint)
-        }
+        try checkPipeline(pipeline, label: label)
         let runs = try ledger.runs(pipeline: pipeline)
         if let prefix {
             let matches = runs.filter { $0.commit.hex.hasPrefix(prefix) }

@@ -87,6 +87,7 @@ public struct HTMLReport: Sendable {
         return html + "</p>\n</header>\n"
     }
 
+    /// `executed`, `cached` or `failed`: the CSS class and the JSON word for an outcome.
     static func outcomeClass(_ outcome: Outcome) -> String {
         switch outcome {
         case .executed: return "executed"
