@@ -9,9 +9,21 @@ import Foundation
 /// points are skipped. All text is XML-escaped.
 public struct SVGPlot: Sendable {
     /// How a series is drawn.
-    public enum Style: Sendable { case line, scatter, lineAndMarkers }
+    public enum Style: Sendable {
+        /// A polyline through the points.
+        case line
+        /// Markers only.
+        case scatter
+        /// A polyline with a marker on each point.
+        case lineAndMarkers
+    }
     /// Axis scale; `log` ignores non-positive values.
-    public enum Scale: Sendable { case linear, log }
+    public enum Scale: Sendable {
+        /// Evenly spaced values.
+        case linear
+        /// Base-10 logarithmic (for training-set sizes and the like).
+        case log
+    }
 
     /// One named data series.
     public struct Series: Sendable {
