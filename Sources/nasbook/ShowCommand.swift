@@ -32,7 +32,8 @@ struct ShowCommand: ParsableCommand {
             let resolved = try ArtifactResolver(ledger: ledger, store: store).resolve(ref)
             let name = resolved.ref.path.last ?? ""
             let out = FileHandle.standardOutput
-            switch try ArtifactPreview.content(of: resolved.digest, in: store) {
+            // Text up to 1 GiB is printed; anything larger is treated like binary (export it).
+            switch try ArtifactPreview.content(of: resolved.digest, in: store, limit: 1 << 30) {
             case .tree(let tree):
                 out.write(json ? try ArtifactPreview.listingJSON(tree) + Data("\n".utf8)
                     : Data(ArtifactPreview.listing(tree).utf8))

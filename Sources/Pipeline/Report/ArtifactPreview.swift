@@ -14,14 +14,16 @@ public enum ArtifactContent: Sendable {
 
 /// Reading artifacts for display.
 public enum ArtifactPreview {
-    /// Files above this size are not loaded for display (the report notes them instead).
+    /// Files above this size are not loaded into a report (it notes them instead).
     public static let maxTextBytes: Int64 = 16 << 20
 
-    /// The content of `digest`: a tree, text, or binary (a NUL byte, invalid UTF-8, or too big).
-    public static func content(of digest: Digest, in store: any BlobStore) throws -> ArtifactContent {
+    /// The content of `digest`: a tree, text, or binary (a NUL byte, invalid UTF-8, or
+    /// larger than `limit`, which bounds what is loaded into memory).
+    public static func content(of digest: Digest, in store: any BlobStore,
+                               limit: Int64 = maxTextBytes) throws -> ArtifactContent {
         if let tree = try store.readTree(digest) { return .tree(tree) }
         let size = try store.size(of: digest)
-        guard size <= maxTextBytes else { return .binary(size: size) }
+        guard size <= limit else { return .binary(size: size) }
         let data = try store.get(digest)
         guard let text = text(data) else { return .binary(size: size) }
         return .text(text)
