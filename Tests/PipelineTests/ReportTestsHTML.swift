@@ -23,6 +23,7 @@ final class ReportTestsHTML: XCTestCase {
         let html = try render(f)
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
         XCTAssertTrue(html.contains("<title>Demo report</title>"))
+        XCTAssertEqual(html.components(separatedBy: "<h1>").count, 2, "the document's heading is the only h1")
         XCTAssertTrue(html.contains("<em>emphasis</em>"), "Markdown prose is rendered")
         XCTAssertTrue(html.contains("<p>A tiny pipeline for the report tests.</p>"))
         XCTAssertTrue(html.contains("run <code>\(f.run2.short)</code>"), "header names the latest run")
@@ -94,6 +95,10 @@ final class ReportTestsHTML: XCTestCase {
         try "# Other\n\nNot run yet.\n\n```stage only\nop: text.write\n```\n".write(to: file, atomically: true, encoding: .utf8)
         let html = try HTMLReport(store: f.store, ledger: f.ledger).render(pipeline: "other", fallbackDocument: file)
         XCTAssertTrue(html.contains("<h1>Other</h1>"))
+        XCTAssertEqual(html.components(separatedBy: "<h1>").count, 2)
+        let untitled = DocumentParser.parse("Just prose.\n\n```sh\n# a comment, not a heading\n```\n", path: "pipelines/u.md")
+        let page = HTMLReport(store: f.store, ledger: f.ledger).render(pipeline: "u", document: untitled.document, run: nil)
+        XCTAssertTrue(page.contains("<h1>u</h1>"), "title falls back to the file name")
         XCTAssertTrue(html.contains("no recorded run yet"))
         XCTAssertTrue(html.contains("<span class=\"badge\">not run</span>"))
         XCTAssertThrowsError(try HTMLReport(store: f.store, ledger: f.ledger).render(

@@ -49,8 +49,9 @@ public struct HTMLReport: Sendable {
         var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         html += "<title>\(HTML.escape(document.title))</title>\n<style>\n\(ReportStyle.css)\n</style>\n</head>\n<body>\n"
+        // The document's own level-1 heading serves as the page title when there is one.
         let hasHeading = document.prose.contains { block in
-            block.markdown.split(separator: "\n").contains { $0.hasPrefix("# ") }
+            MarkdownBlock.scan(block.markdown).blocks.contains { $0.kind == .heading(level: 1) }
         }
         if !hasHeading { html += "<h1>\(HTML.escape(document.title))</h1>\n" }
         html += header(pipeline: pipeline, document: document, run: run)
