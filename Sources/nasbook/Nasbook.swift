@@ -10,6 +10,7 @@ struct Nasbook: AsyncParsableCommand {
         commandName: "nasbook",
         abstract: "Cheap, auditable neural architecture search as literate pipelines.",
         version: toolVersion,
-        subcommands: [StoreCommand.self, VerifyCommand.self]
+        subcommands: [StoreCommand.self, VerifyCommand.self, ListCommand.self, CheckCommand.self, RunCommand.self,
+                      StatusCommand.self, DagCommand.self, OpsCommand.self, GCCommand.self]
     )
 }
