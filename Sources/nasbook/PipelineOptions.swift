@@ -30,7 +30,8 @@ struct RepositoryOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: file.path) else {
             let known = (try? Self.pipelineNames(in: repoURL)) ?? []
             let hint = Suggestion.closest(to: name, among: known).map { "; did you mean '\($0)'?" } ?? ""
-            throw ValidationError("no pipeline '\(name)' (looked for pipelines/\(name).md in \(repoURL.path))\(hint)")
+            throw PipelineError.unreadableDocument(path: "pipelines/\(name).md",
+                                                   reason: "no such pipeline in \(repoURL.path)\(hint)")
         }
         return (name, file, "pipelines/\(name).md")
     }
