@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Provenance
 @testable import Pipeline
 
 /// The real `nasbook` binary killed with SIGKILL mid-run: the store must still
@@ -83,5 +84,42 @@ final class RunnerCrashTests: XCTestCase {
                                                        encoding: .utf8))
         let statuses = try fixture.runner().status(of: pipeline, name: "slow")
         XCTAssertEqual(statuses.map(\.state), [.upToDate, .upToDate])
+    }
+
+    func testInterruptStopsStagesRecordsWhatFinishedAndExits130() throws {
+        let binary = try nasbookBinary()
+        let fixture = try RunnerFixture()
+        defer { fixture.remove() }
+        try fixture.writeRepoFile("pipelines/int.md", """
+            ```stage fast
+            op: text.write
+            with:
+              text: hi
+            ```
+
+            ```stage slow
+            run: sleep 60; echo late > out.txt
+            outputs: [out.txt]
+            ```
+            """)
+        let tmp = fixture.storeRoot.appendingPathComponent("tmp")
+        let process = try launch(binary, ["run", "int", "--jobs", "2", "--store", fixture.storeRoot.path,
+                                          "--repo", fixture.repo.path])
+        let deadline = Date().addingTimeInterval(20)
+        func slowStarted() -> Bool {
+            let runs = (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? []
+            return runs.contains { FileManager.default.fileExists(atPath: tmp.appendingPathComponent("\($0)/slow").path) }
+        }
+        while !slowStarted() && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        Thread.sleep(forTimeInterval: 0.3)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        let runs = try Ledger(storeRoot: fixture.storeRoot).runs(pipeline: "int")
+        XCTAssertEqual(runs.count, 1)
+        XCTAssertEqual(runs.first?.records.map(\.stage), ["fast"], "the cancelled stage is not recorded")
+        XCTAssertEqual(runs.first?.message, "run int: 1 executed, 0 cached, 0 failed (interrupted)")
+        let left = ((try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? []).filter { $0.hasPrefix("run-") }
+        XCTAssertEqual(left, [], "scratch removed on interrupt")
     }
 }
