@@ -14,7 +14,6 @@ import Darwin
 /// final `fsync` in the commit only waits for the tail.
 final class AsyncFileWriter {
     private static let syncInterval = 64 << 20
-    private static let writeSize = 128 << 10
 
     private let ring = BufferRing(count: 8, size: 4 << 20)
     private let finished = DispatchSemaphore(value: 0)
@@ -34,12 +33,7 @@ final class AsyncFileWriter {
             do {
                 while let (index, bytes) = try ring.next() {
                     defer { ring.recycle(index) }
-                    var offset = 0
-                    while offset < bytes.count {
-                        let n = min(AsyncFileWriter.writeSize, bytes.count - offset)
-                        try Posix.writeAll(fd, UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n]), path: path)
-                        offset += n
-                    }
+                    try Posix.writeAll(fd, bytes, path: path)
                     sinceSync += bytes.count
                     if sinceSync >= AsyncFileWriter.syncInterval {
                         sinceSync = 0

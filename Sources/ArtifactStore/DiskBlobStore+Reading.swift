@@ -6,6 +6,7 @@ import Darwin
 #endif
 
 extension DiskBlobStore {
+    /// The content of `digest`, returned only after it re-hashes to `digest`.
     public func get(_ digest: Digest) throws -> Data {
         let path = objectPath(for: digest)
         let expected = try ObjectDecoder.contentSize(of: digest, at: path)
@@ -16,6 +17,7 @@ extension DiskBlobStore {
         return data
     }
 
+    /// Writes the content of `digest` to `destination` via a verified temp file beside it.
     public func get(_ digest: Digest, to destination: URL) throws {
         let target = destination.standardizedFileURL.path
         // The temp file sits beside the target so the final rename stays on one filesystem.

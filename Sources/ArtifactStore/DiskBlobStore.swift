@@ -38,30 +38,36 @@ public struct DiskBlobStore: BlobStore {
         return "\(root.path)/objects/\(digest.algorithm.rawValue)/\(hex[..<split])/\(hex[split...])"
     }
 
+    /// Whether an object file for `digest` exists (integrity is checked by reads and `verify`).
     public func contains(_ digest: Digest) -> Bool {
         guard let info = try? Posix.status(objectPath(for: digest)) else { return false }
         return info.st_mode & S_IFMT == S_IFREG
     }
 
+    /// The uncompressed size of `digest`, read from the stored header without decompressing.
     public func size(of digest: Digest) throws -> Int64 {
         try ObjectDecoder.contentSize(of: digest, at: objectPath(for: digest))
     }
 
+    /// Stores `data` (hashing first, so known content costs no compression).
     public func put(_ data: Data) throws -> Digest {
         // Hashing first is cheap next to compressing, and lets known content skip all work.
         let digest = Digest.sha256(data)
-        if isStored(digest, size: Int64(data.count)) { return digest }
+        // Taken before the existence check: a gc between the check and the caller
+        // recording the digest could otherwise delete the object we rely on.
         let lock = try StoreLock.acquire(.shared, root: root)
         defer { lock.release() }
+        if isStored(digest, size: Int64(data.count)) { return digest }
         let temp = try TempObject(directory: tmpPath)
         defer { temp.discard() }
-        try writeFrame(size: UInt64(data.count), to: temp, label: "<data>") { compress in
+        try writeFrame(size: UInt64(data.count), to: temp, label: temp.path) { compress in
             try data.withUnsafeBytes { try compress($0) }
         }
         try commit(temp, as: digest, size: Int64(data.count))
         return digest
     }
 
+    /// Streams the regular file at `file` into the store in bounded memory.
     public func put(file: URL) throws -> Digest {
         let path = file.path
         let input = try Posix.openFile(path, O_RDONLY)

@@ -29,6 +29,7 @@ public final class MemoryBlobStore: BlobStore, @unchecked Sendable {
         mutex.withLock { blobs[digest] = bytes }
     }
 
+    /// Stores `data` under its SHA-256.
     public func put(_ data: Data) throws -> Digest {
         let digest = Digest.sha256(data)
         mutex.withLock {
@@ -37,6 +38,7 @@ public final class MemoryBlobStore: BlobStore, @unchecked Sendable {
         return digest
     }
 
+    /// Reads the regular file at `file` into memory and stores it.
     public func put(file: URL) throws -> Digest {
         guard let info = try Posix.status(file.path) else {
             throw ArtifactStoreError.io(operation: "open", path: file.path, code: ENOENT)
@@ -53,6 +55,7 @@ public final class MemoryBlobStore: BlobStore, @unchecked Sendable {
         }
     }
 
+    /// The content of `digest`, returned only after it re-hashes to `digest`.
     public func get(_ digest: Digest) throws -> Data {
         let path = "memory:\(digest)"
         guard let data = mutex.withLock({ blobs[digest] }) else {
@@ -65,6 +68,7 @@ public final class MemoryBlobStore: BlobStore, @unchecked Sendable {
         return data
     }
 
+    /// Writes the verified content of `digest` to `destination` atomically.
     public func get(_ digest: Digest, to destination: URL) throws {
         let data = try get(digest)
         do {
@@ -74,10 +78,12 @@ public final class MemoryBlobStore: BlobStore, @unchecked Sendable {
         }
     }
 
+    /// Whether a blob for `digest` is held.
     public func contains(_ digest: Digest) -> Bool {
         mutex.withLock { blobs[digest] != nil }
     }
 
+    /// The size of the blob held for `digest`.
     public func size(of digest: Digest) throws -> Int64 {
         guard let data = mutex.withLock({ blobs[digest] }) else {
             throw ArtifactStoreError.objectMissing(digest, path: "memory:\(digest)")

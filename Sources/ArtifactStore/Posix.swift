@@ -36,11 +36,16 @@ enum Posix {
         return filled
     }
 
+    /// Largest single write(2). Measured on the project's Linux VMs: copying
+    /// 670 MB into the page cache cost 0.2 s of kernel time in 128 KiB writes
+    /// but 0.4–1.9 s in 1–4 MiB writes, so big buffers go out in slices.
+    static let writeSlice = 128 << 10
+
     /// Writes all of `bytes`, looping over short writes.
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
         var done = 0
         while done < bytes.count {
-            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+            let n = write(fd, bytes.baseAddress! + done, min(bytes.count - done, writeSlice))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ArtifactStoreError.io(operation: "write", path: path, code: errno)

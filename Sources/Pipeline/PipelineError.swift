@@ -20,6 +20,9 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case upstreamFailed(stage: String, upstream: String)
     /// A stage name passed on the command line does not exist.
     case unknownStage(String, suggestion: String?)
+    /// An artifact reference (`NAME:STAGE[@RUN][/path]`, `sha256:…`) or a stored
+    /// artifact it leads to cannot be used; `reason` says why.
+    case reference(String, reason: String)
     /// A cache key could not be built because an input's digest was not supplied.
     case missingInputDigest(stage: String, input: String)
     /// A stored key record is not in the `key: value` line format.
@@ -58,6 +61,8 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
             return "stage '\(stage)' not run: upstream stage '\(upstream)' failed"
         case let .unknownStage(name, suggestion):
             return "unknown stage '\(name)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
+        case let .reference(ref, reason):
+            return "\(ref): \(reason)"
         case let .missingInputDigest(stage, input):
             return "stage '\(stage)': no digest for input '\(input)'"
         case let .malformedKeyRecord(line, reason):

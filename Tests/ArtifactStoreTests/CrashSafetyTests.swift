@@ -51,7 +51,7 @@ final class CrashSafetyTests: XCTestCase {
         let digest = Digest.sha256(data)
 
         // Kill at several points: before the lock, while compressing, around the commit.
-        for delay in [0.0, 0.01, 0.05, 0.1, 0.2, 0.4] {
+        for delay in [0.0, 0.01, 0.05, 0.1, 0.2, 0.4, 0.8] {
             let (process, _) = try launch(binary, ["store", "put", "--store", storeURL.path, file.path])
             Thread.sleep(forTimeInterval: delay)
             kill(process.processIdentifier, SIGKILL)

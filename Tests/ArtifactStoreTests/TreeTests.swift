@@ -127,6 +127,17 @@ final class TreeTests: XCTestCase {
         }
     }
 
+    /// Names are checked on write too: a file name with a line break would split its manifest line.
+    func testPutTreeRejectsNamesTheFormatCannotHold() throws {
+        let store = MemoryBlobStore()
+        let dir = try makeTempDirectory(self, "badname")
+        try writeFile(Data("x".utf8), to: dir.appendingPathComponent("line\nbreak"))
+        assertStoreError(try store.putTree(directory: dir)) {
+            if case .invalidEntryName(let name, _) = $0 { return name == "line\nbreak" } else { return false }
+        }
+        XCTAssertEqual(store.allDigests, [], "the name is rejected before its content is stored")
+    }
+
     func testFileThatStartsLikeAManifestIsNotATree() throws {
         let store = MemoryBlobStore()
         let digest = try store.put("nasbook-tree v1\nthis is just a file\n")

@@ -77,8 +77,13 @@ public struct PipelineRunner: Sendable {
             execute: { job in
                 journal.noteStart(job.stage.name, inputs: job.inputDigests)
                 onEvent(.started(stage: job.stage.name))
-                return try await self.execute(job, scratchRoot: scratchRoot, environment: options.environment,
-                                              progress: { onEvent(.progress(stage: job.stage.name, $0)) })
+                do {
+                    return try await self.execute(job, scratchRoot: scratchRoot, environment: options.environment,
+                                                  progress: { onEvent(.progress(stage: job.stage.name, $0)) })
+                } catch let PipelineError.shellFailed(stage, status, logTail) {
+                    journal.noteLogTail(stage, logTail)
+                    throw PipelineError.shellFailed(stage: stage, status: status, logTail: logTail)
+                }
             },
             onEvent: { event in
                 if case let .finished(stage, outcome) = event {
@@ -96,8 +101,10 @@ public struct PipelineRunner: Sendable {
         if !records.isEmpty {
             commit = try ledger.commitRun(pipeline: name, records: records, document: document, message: message)
         }
-        return RunResult(pipeline: name, report: report, commit: commit, records: records, wouldRun: [],
-                         interrupted: interrupted)
+        var result = RunResult(pipeline: name, report: report, commit: commit, records: records, wouldRun: [],
+                               interrupted: interrupted)
+        result.logTails = journal.logTails
+        return result
     }
 
     /// The shared store lock, polling (cancellably) while garbage collection holds it.
@@ -150,6 +157,8 @@ public struct RunResult: Sendable {
     public var wouldRun: [String]
     /// True when the run was cancelled before every stage finished.
     public var interrupted: Bool
+    /// Failed shell stages: the end of their log (stdout and stderr), for the error display.
+    public var logTails: [String: String] = [:]
 
     /// A result.
     public init(pipeline: String, report: SchedulerReport, commit: CommitID?, records: [RunRecord],

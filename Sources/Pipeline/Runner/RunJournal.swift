@@ -12,6 +12,15 @@ final class RunJournal: @unchecked Sendable {
     private var starts: [String: (Timestamp, Date)] = [:]
     private var hits: [Digest: RecordLocation] = [:]
     private var ends: [String: Timestamp] = [:]
+    private var tails: [String: String] = [:]
+
+    /// Failed shell stage `stage` left this log tail.
+    func noteLogTail(_ stage: String, _ tail: String) {
+        lock.withLock { tails[stage] = tail }
+    }
+
+    /// Log tails noted so far.
+    var logTails: [String: String] { lock.withLock { tails } }
 
     /// Stage `stage` resolved input `name` to `digest`.
     func noteInput(_ stage: String, _ name: String, _ digest: Digest) {

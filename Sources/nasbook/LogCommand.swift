@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Provenance
+
+/// `nasbook log NAME`: the runs of a pipeline, newest first.
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "List the recorded runs of a pipeline, newest first.",
+        discussion: "Each line: run id (short commit), time, message, and how many stages executed, were cached or failed."
+    )
+
+    @OptionGroup var options: StoreOptions
+
+    /// Pipeline name (the ref is refs/heads/pipelines/NAME).
+    @Argument(help: "Pipeline name.")
+    var name: String
+
+    /// Machine-readable output.
+    @Flag(name: .long, help: "Print JSON instead of text.")
+    var json = false
+
+    /// Limit on the number of runs.
+    @Option(name: .short, help: "Show at most N runs.")
+    var n: Int?
+
+    func run() throws {
+        try reportingErrors {
+            let ledger = try openExistingLedger(options)
+            // A typo gets "unknown pipeline … did you mean" rather than an empty listing.
+            try ArtifactResolver(ledger: ledger, store: options.blobStore()).checkPipeline(name)
+            let runs = try ledger.runs(pipeline: name, limit: n.map { max(0, $0) })
+            if json {
+                FileHandle.standardOutput.write(try RunLog.json(runs) + Data("\n".utf8))
+            } else {
+                for run in runs { print(RunLog.line(run)) }
+            }
+        }
+    }
+}
+

@@ -1,0 +1,29 @@
+import Foundation
+import XCTest
+import Provenance
+@testable import Pipeline
+
+/// `nasbook log` lines and JSON.
+final class ReportTestsLog: XCTestCase {
+    func testLinesAreNewestFirstWithOutcomeCounts() throws {
+        let f = try ReportFixture()
+        let runs = try f.ledger.runs(pipeline: "demo")
+        XCTAssertEqual(runs.map(RunLog.line), [
+            "\(f.run2.short)  2023-11-14T22:13:29.000Z  second run  [1 executed, 2 cached, 0 failed]",
+            "\(f.run1.short)  2023-11-14T22:13:20.000Z  first run  [2 executed, 0 cached, 1 failed]",
+        ])
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: RunLog.json(runs)) as? [[String: Any]])
+        XCTAssertEqual(json.count, 2)
+        XCTAssertEqual(json[1]["commit"] as? String, f.run1.hex)
+        XCTAssertEqual(json[1]["failed"] as? Int, 1)
+        XCTAssertEqual(json[1]["stages"] as? [String: String],
+                       ["ingest": "executed", "train": "executed", "plot": "failed"])
+    }
+
+    func testMultiLineMessageShowsItsFirstLine() throws {
+        let f = try ReportFixture()
+        let id = try f.ledger.commitRun(pipeline: "demo", records: [], document: Data(),
+                                        message: "headline\nmore detail", time: Timestamp(millisecondsSince1970: 0))
+        XCTAssertEqual(RunLog.line(try f.ledger.run(id)), "\(id.short)  1970-01-01T00:00:00.000Z  headline  [0 executed, 0 cached, 0 failed]")
+    }
+}
