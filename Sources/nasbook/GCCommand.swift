@@ -49,9 +49,8 @@ struct GCCommand: ParsableCommand {
             let verb = dryRun ? "would delete" : "deleted"
             for digest in report.deleted { print("\(verb) \(digest)") }
             for digest in report.missing { printError("record names \(digest), which is not in the store") }
-            print(String(format: "%@ %d object(s), %.1f MB; kept %d; %d stale temp file(s), %d stale run dir(s)",
-                         verb, report.deleted.count, Double(report.deletedBytes) / 1_000_000, report.reachable,
-                         report.staleTempFiles, scratch))
+            print("\(verb) \(report.deleted.count) object(s), \(report.deletedBytes) bytes on disk; kept \(report.reachable); "
+                  + "\(report.staleTempFiles) stale temp file(s), \(scratch) stale run dir(s)")
         }
     }
 
