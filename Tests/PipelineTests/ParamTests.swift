@@ -20,6 +20,9 @@ final class ParamTests: XCTestCase {
     func testParamSpecWidensIntsAndChecksConstraints() {
         let lr = ParamSpec("lr", .double, default: 0.1, range: 0...1, doc: "learning rate")
         XCTAssertEqual(try lr.validate(1).get(), .double(1))
+        // ParamValue's == treats 1 and 1.0 alike (JSON numbers); the key text must still say double.
+        XCTAssertEqual(try lr.validate(1).get().canonicalJSON, "1.0")
+        XCTAssertEqual(try lr.validate(1).get().typeName, "double")
         XCTAssertEqual(try lr.validate(0.5).get(), .double(0.5))
         XCTAssertThrowsError(try lr.validate(2).get()) { error in
             XCTAssertEqual((error as? PipelineError)?.description, "parameter 'lr' = 2 is outside 0...1")
