@@ -1,3 +1,4 @@
+import Provenance
 import ArtifactStore
 
 /// The canonical, human-readable description of everything a stage's output
@@ -102,7 +103,7 @@ public struct CacheKey: Hashable, Sendable, Codable, CustomStringConvertible {
         case let .shell(command):
             fields["kind"] = "shell"
             fields["command"] = ParamValue.jsonString(command)
-            fields["outputs"] = ParamValue.list(Array(Set(stage.outputs)).sorted().map(ParamValue.string)).canonicalJSON
+            fields["outputs"] = ParamValue.array(Array(Set(stage.outputs)).sorted().map(ParamValue.string)).canonicalJSON
             for name in stage.env {
                 fields[KeyRecord.fieldName("env", name)] =
                     environment[name].map(ParamValue.jsonString) ?? "null"

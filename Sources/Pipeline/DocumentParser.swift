@@ -116,7 +116,7 @@ extension YAMLNode {
     /// Text of a scalar of any type (numbers and bools as written), nil for collections.
     var scalarText: String? {
         guard case let .scalar(value) = kind, value != .null else { return nil }
-        return value.description
+        return value.plainText
     }
 }
 

@@ -1,3 +1,4 @@
+import Provenance
 import Foundation
 
 extension KeyRecord {
@@ -57,6 +58,6 @@ extension KeyRecord {
         guard let data = json.data(using: .utf8),
               let value = try? JSONDecoder().decode(ParamValue.self, from: data) else { return json }
         if case .double = value { return value.shortText }
-        return value.description
+        return value.plainText
     }
 }

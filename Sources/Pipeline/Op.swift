@@ -1,3 +1,4 @@
+import Provenance
 import Foundation
 
 /// A built-in pipeline operation.

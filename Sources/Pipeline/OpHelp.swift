@@ -1,3 +1,4 @@
+import Provenance
 /// Plain-text descriptions of ops for `nasbook ops`.
 extension OpDescriptor {
     /// A multi-line description: `name (vN): summary`, then one line per

@@ -1,3 +1,4 @@
+import Provenance
 /// A command-line override `--set STAGE.PARAM=VALUE` (or `--set PARAM=VALUE`
 /// for a front-matter param); VALUE is read as a YAML scalar, so `0.1` is a
 /// double, `true` a bool and `"7"` a string.

@@ -1,3 +1,4 @@
+import Provenance
 /// The type a parameter must have.
 public indirect enum ParamType: Hashable, Sendable, CustomStringConvertible {
     /// A whole number.
@@ -33,15 +34,15 @@ public indirect enum ParamType: Hashable, Sendable, CustomStringConvertible {
     public func coerce(_ value: ParamValue) -> ParamValue? {
         switch (self, value) {
         case (.any, _): return value
-        case (.int, .int), (.double, .double), (.string, .string), (.bool, .bool), (.map, .map): return value
+        case (.int, .int), (.double, .double), (.string, .string), (.bool, .bool), (.map, .object): return value
         case let (.double, .int(i)): return .double(Double(i))
-        case let (.list(element), .list(items)):
+        case let (.list(element), .array(items)):
             var out: [ParamValue] = []
             for item in items {
                 guard let converted = element.coerce(item) else { return nil }
                 out.append(converted)
             }
-            return .list(out)
+            return .array(out)
         default: return nil
         }
     }
@@ -85,7 +86,7 @@ public struct ParamSpec: Hashable, Sendable {
         if let range {
             let numbers: [Double]
             switch coerced {
-            case let .list(items): numbers = items.compactMap(\.numericValue)
+            case let .array(items): numbers = items.compactMap(\.numericValue)
             default: numbers = coerced.numericValue.map { [$0] } ?? []
             }
             if let bad = numbers.first(where: { !range.contains($0) }) {

@@ -35,6 +35,14 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingOutput(stage: String, path: String)
     /// A pipeline document could not be read.
     case unreadableDocument(path: String, reason: String)
+    /// Another run of the pipeline holds its lock and `--no-wait` was given.
+    case pipelineBusy(pipeline: String, pid: Int32?)
+    /// A lock file could not be opened or locked.
+    case lockFailed(path: String, reason: String)
+    /// Storing, reading or exporting an artifact for a stage failed.
+    case storeFailed(stage: String, reason: String)
+    /// The run was interrupted (SIGINT/SIGTERM) before every stage finished.
+    case interrupted(pipeline: String)
 
     /// One line naming what went wrong and where.
     public var description: String {
@@ -68,6 +76,14 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
             return "stage '\(stage)': declared output '\(path)' was not written"
         case let .unreadableDocument(path, reason):
             return "cannot read \(path): \(reason)"
+        case let .pipelineBusy(pipeline, pid):
+            return "another run of \(pipeline)\(pid.map { " (pid \($0))" } ?? "") is in progress"
+        case let .lockFailed(path, reason):
+            return "cannot lock \(path): \(reason)"
+        case let .storeFailed(stage, reason):
+            return "stage '\(stage)': \(reason)"
+        case let .interrupted(pipeline):
+            return "run of \(pipeline) interrupted"
         }
     }
 }

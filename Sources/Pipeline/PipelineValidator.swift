@@ -1,3 +1,4 @@
+import Provenance
 import Foundation
 
 /// The outcome of checking a document: every diagnostic, and the validated

@@ -24,6 +24,8 @@ public struct Scheduler: Sendable {
     public var execute: @Sendable (StageJob) async throws -> Digest
     /// Receives progress events (called from scheduler tasks; must be thread-safe).
     public var onEvent: @Sendable (SchedulerEvent) -> Void
+    /// Stages that skip `lookup` and always execute (`--force STAGE`).
+    public var bypassCache: Set<String> = []
 
     /// A scheduler; `resolveInput` defaults to `Scheduler.wholeOutputsOnly`.
     public init(jobs: Int, environment: [String: String] = [:],
@@ -118,7 +120,7 @@ public struct Scheduler: Sendable {
             }
             let stageKey = try CacheKey.make(stage: stage, inputDigests: digests, environment: environment)
             key = stageKey
-            if let hit = try await lookup(stageKey) { return .cached(key: stageKey, output: hit) }
+            if !bypassCache.contains(stage.name), let hit = try await lookup(stageKey) { return .cached(key: stageKey, output: hit) }
             try Task.checkCancellation()
             onEvent(.started(stage: stage.name, key: stageKey))
             let output = try await execute(StageJob(stage: stage, inputDigests: digests, key: stageKey))

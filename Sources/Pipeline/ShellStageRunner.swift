@@ -7,7 +7,7 @@ import Foundation
 /// afterwards. The command sees a fixed, minimal environment — `PATH`, the
 /// variables the stage declares in `env:` (values from the caller, the same
 /// values that went into the key) and each `with:` parameter as
-/// `NASBOOK_PARAM_<NAME>` — so nothing outside the key can change its result.
+/// `PARAM_<NAME>` (upper-case, other characters as `_`) — so nothing outside the key can change its result.
 public struct ShellStageRunner: Sendable {
     /// `PATH` given to every command; fixed so the key need not record it.
     public static let path = "/usr/local/bin:/usr/bin:/bin"
@@ -37,7 +37,7 @@ public struct ShellStageRunner: Sendable {
         for name in stage.env { if let value = values[name] { env[name] = value } }
         for (name, value) in stage.params {
             let upper = name.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
-            env["NASBOOK_PARAM_" + String(upper)] = value.description
+            env["PARAM_" + String(upper)] = value.plainText
         }
         return env
     }

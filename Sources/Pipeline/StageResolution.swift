@@ -1,3 +1,4 @@
+import Provenance
 /// Per-stage checks of `PipelineValidator`: kind, params, inputs, outputs.
 extension PipelineValidator {
     /// Resolves one stage, reporting problems into `context`; nil when it has errors.
@@ -158,10 +159,10 @@ extension PipelineValidator {
                 return value
             }
             return replacement
-        case let .list(items):
-            return .list(items.map { substitute($0, documentParams: documentParams, at: location, context: &context) })
-        case let .map(entries):
-            return .map(entries.mapValues { substitute($0, documentParams: documentParams, at: location, context: &context) })
+        case let .array(items):
+            return .array(items.map { substitute($0, documentParams: documentParams, at: location, context: &context) })
+        case let .object(entries):
+            return .object(entries.mapValues { substitute($0, documentParams: documentParams, at: location, context: &context) })
         default:
             return value
         }

@@ -1,3 +1,4 @@
+import Provenance
 /// What a stage does: a registered built-in op or a shell command.
 public enum StageKind: Hashable, Sendable, Codable {
     /// A built-in op looked up by name in the `OpRegistry`.

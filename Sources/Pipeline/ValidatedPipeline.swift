@@ -1,3 +1,4 @@
+import Provenance
 /// A stage after validation: everything a runner and the cache key need.
 public struct ResolvedStage: Hashable, Sendable {
     /// Stage name.

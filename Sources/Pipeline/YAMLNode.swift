@@ -1,3 +1,4 @@
+import Provenance
 import Foundation
 import Yams
 
@@ -30,11 +31,11 @@ struct YAMLNode: Sendable, Hashable {
     var paramValue: ParamValue {
         switch kind {
         case let .scalar(v): return v
-        case let .list(items): return .list(items.map(\.paramValue))
+        case let .list(items): return .array(items.map(\.paramValue))
         case let .map(entries):
             var out: [String: ParamValue] = [:]
             for e in entries { out[e.key] = e.value.paramValue }
-            return .map(out)
+            return .object(out)
         }
     }
 

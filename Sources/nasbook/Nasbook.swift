@@ -11,6 +11,8 @@ struct Nasbook: AsyncParsableCommand {
         abstract: "Cheap, auditable neural architecture search as literate pipelines.",
         version: toolVersion,
         subcommands: [StoreCommand.self, VerifyCommand.self,
+                      ListCommand.self, CheckCommand.self, RunCommand.self, StatusCommand.self, DagCommand.self,
+                      OpsCommand.self, GCCommand.self,
                       LogCommand.self, LineageCommand.self, ShowCommand.self, ExportCommand.self, ReportCommand.self]
     )
 }

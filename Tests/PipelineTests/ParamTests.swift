@@ -1,9 +1,10 @@
+import Provenance
 import XCTest
 @testable import Pipeline
 
 final class ParamTests: XCTestCase {
     func testCanonicalJSONIsSortedAndTyped() {
-        let value: ParamValue = .map(["b": .list([1, 2.5, "x\n\"y\""]), "a": .null, "c": .bool(false), "d": 1.0])
+        let value: ParamValue = .object(["b": .array([1, 2.5, "x\n\"y\""]), "a": .null, "c": .bool(false), "d": 1.0])
         XCTAssertEqual(value.canonicalJSON, #"{"a":null,"b":[1,2.5,"x\n\"y\""],"c":false,"d":1.0}"#)
         XCTAssertEqual(ParamValue.double(1e-5).canonicalJSON, "1e-05")
         XCTAssertEqual(ParamValue.double(.infinity).canonicalJSON, "\"+inf\"")
@@ -11,7 +12,7 @@ final class ParamTests: XCTestCase {
     }
 
     func testCodableRoundTripOfStructuredValues() throws {
-        let value: ParamValue = .map(["l": .list(["a", true, .null]), "n": 3, "x": 2.5])
+        let value: ParamValue = .object(["l": .array(["a", true, .null]), "n": 3, "x": 2.5])
         let data = try JSONEncoder().encode(value)
         XCTAssertEqual(try JSONDecoder().decode(ParamValue.self, from: data), value)
     }
@@ -19,6 +20,9 @@ final class ParamTests: XCTestCase {
     func testParamSpecWidensIntsAndChecksConstraints() {
         let lr = ParamSpec("lr", .double, default: 0.1, range: 0...1, doc: "learning rate")
         XCTAssertEqual(try lr.validate(1).get(), .double(1))
+        // ParamValue's == treats 1 and 1.0 alike (JSON numbers); the key text must still say double.
+        XCTAssertEqual(try lr.validate(1).get().canonicalJSON, "1.0")
+        XCTAssertEqual(try lr.validate(1).get().typeName, "double")
         XCTAssertEqual(try lr.validate(0.5).get(), .double(0.5))
         XCTAssertThrowsError(try lr.validate(2).get()) { error in
             XCTAssertEqual((error as? PipelineError)?.description, "parameter 'lr' = 2 is outside 0...1")
@@ -32,8 +36,8 @@ final class ParamTests: XCTestCase {
             XCTAssertEqual((error as? PipelineError)?.description,
                            "parameter 'space' = \"nb301\" is not one of \"nb101\", \"nb201\"")
         }
-        let sizes = ParamSpec("sizes", .list(.int), default: .list([]), range: 1...100, doc: "sizes")
-        XCTAssertEqual(try sizes.validate([1, 2]).get(), .list([1, 2]))
+        let sizes = ParamSpec("sizes", .list(.int), default: .array([]), range: 1...100, doc: "sizes")
+        XCTAssertEqual(try sizes.validate([1, 2]).get(), .array([1, 2]))
         XCTAssertThrowsError(try sizes.validate([1, 200]).get())
         XCTAssertThrowsError(try sizes.validate([1, "a"]).get())
     }

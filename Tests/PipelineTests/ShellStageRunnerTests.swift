@@ -37,7 +37,7 @@ final class ShellStageRunnerTests: XCTestCase {
         let lines = try String(contentsOf: outputs[0], encoding: .utf8).split(separator: "\n").map(String.init)
         // The shell may add its own PWD/SHLVL/_; nothing from the caller besides what was declared.
         let ours = lines.filter { !$0.hasPrefix("PWD=") && !$0.hasPrefix("SHLVL=") && !$0.hasPrefix("_=") && !$0.hasPrefix("OLDPWD=") }
-        XCTAssertEqual(ours, ["LANG=C", "NASBOOK_PARAM_TRAIN_SIZE=424", "PATH=\(ShellStageRunner.path)"])
+        XCTAssertEqual(ours, ["LANG=C", "PARAM_TRAIN_SIZE=424", "PATH=\(ShellStageRunner.path)"])
     }
 
     func testFailureAndMissingOutput() async throws {

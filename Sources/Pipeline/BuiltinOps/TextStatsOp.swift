@@ -1,3 +1,4 @@
+import Provenance
 import Foundation
 
 /// `text.stats`: counts lines, words and bytes of one input, as metrics and a table.
@@ -28,7 +29,7 @@ public struct TextStatsOp: Op {
             words += String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace).count
         }
         let metrics = ["bytes": Double(bytes), "lines": Double(lines), "words": Double(words)]
-        let json = ParamValue.map(metrics.mapValues { .int(Int($0)) }).canonicalJSON + "\n"
+        let json = ParamValue.object(metrics.mapValues { .int(Int($0)) }).canonicalJSON + "\n"
         try Data(json.utf8).write(to: try BuiltinOps.outputFile(file, in: context.outputDirectory, op: name))
         let table = ReportTable(title: "text statistics", columns: ["lines", "words", "bytes"],
                                 rows: [[String(lines), String(words), String(bytes)]])
