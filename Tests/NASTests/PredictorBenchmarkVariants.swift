@@ -1,0 +1,13 @@
+@testable import NAS
+
+/// The (encoding key, predictor) pairs measured by `PredictorBenchmarks`.
+func nb101Variants() -> [(String, any RankPredictor)] {
+    ["flat", "path", "flat+path", "renas"].map { ($0, RidgeRegression()) }
+        + ["flat", "path", "flat+path"].map { ($0, KernelRidge()) }
+}
+
+/// NB201 variants, same keys.
+func nb201Variants() -> [(String, any RankPredictor)] {
+    ["flat", "path", "flat+path", "renas"].map { ($0, RidgeRegression()) }
+        + ["flat", "path", "flat+path", "renas"].map { ($0, KernelRidge()) }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import XCTest
+@testable import NAS
+
+/// Measurements for docs/methods/renas.md. Release builds only, and skipped
+/// unless NASBOOK_BENCH=1 (the variable only un-skips; it changes no result).
+/// Run with bench/predictors.sh. Prints tables, asserts nothing about time.
+final class PredictorBenchmarks: XCTestCase {
+    #if !DEBUG
+    override func setUpWithError() throws {
+        try XCTSkipUnless(ProcessInfo.processInfo.environment["NASBOOK_BENCH"] == "1", "set NASBOOK_BENCH=1")
+    }
+
+    /// One row per (predictor, encoding), τ as mean ± sd over seeds.
+    func run(_ label: String, features: [String: FeatureMatrix], labels: [Double], trainSize: Int,
+             variants: [(String, any RankPredictor)], seeds: ClosedRange<UInt64> = 0...4) throws {
+        print("## \(label): \(labels.count) cells, \(trainSize) training, seeds \(seeds)")
+        print("| encoding | predictor | Kendall τ | Spearman ρ | top-10 best percentile | fit s |")
+        print("|---|---|---|---|---|---|")
+        for (encoding, predictor) in variants {
+            let x = try XCTUnwrap(features[encoding])
+            var taus: [Double] = [], rhos: [Double] = [], percentiles: [Double] = [], fitTimes: [Double] = []
+            for seed in seeds {
+                let split = try TrainTestSplit(count: labels.count, trainSize: trainSize, seed: seed)
+                let start = Date()
+                let m = try evaluatePredictor(
+                    predictor, trainFeatures: x.selecting(rows: split.train), trainLabels: split.train.map { labels[$0] },
+                    testFeatures: x.selecting(rows: split.test), testLabels: split.test.map { labels[$0] }, seed: seed,
+                    encodingName: encoding)
+                fitTimes.append(Date().timeIntervalSince(start))
+                taus.append(m.kendallTau ?? .nan)
+                rhos.append(m.spearman ?? .nan)
+                percentiles.append(m.topKBestPercentile)
+            }
+            print("| \(encoding) | \(predictor.name) | \(summary(taus)) | \(summary(rhos)) | \(summary(percentiles, 2)) | \(summary(fitTimes, 1)) |")
+        }
+    }
+
+    func summary(_ v: [Double], _ digits: Int = 3) -> String {
+        let mean = v.reduce(0, +) / Double(v.count)
+        let sd = (v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, v.count - 1))).squareRoot()
+        return String(format: "%.\(digits)f ± %.\(digits)f", mean, sd)
+    }
+
+    func testNB101Predictors() throws {
+        let table = try TestData.nb101Table.get()
+        let cells = table.records.map(\.cell)
+        let flat = NB101FlatEncoding().encode(cells), path = NB101PathEncoding().encode(cells)
+        let features = [
+            "flat": flat, "path": path, "renas": NB101ReNASEncoding().encode(cells),
+            "flat+path": try flat.concatenating(columnsOf: path),
+        ]
+        try run("NB-101 val_acc_108", features: features, labels: table.records.map(\.validationAccuracy108),
+                trainSize: 424, variants: nb101Variants())
+    }
+
+    func testNB201Predictors() throws {
+        let table = try TestData.nb201Table.get()
+        let cells = table.records.map(\.cell)
+        let flat = NB201FlatEncoding().encode(cells), path = NB201PathEncoding().encode(cells)
+        let features = [
+            "flat": flat, "path": path, "renas": NB201ReNASEncoding().encode(cells),
+            "flat+path": try flat.concatenating(columnsOf: path),
+        ]
+        try run("NB-201 CIFAR-10 test_top1", features: features, labels: table.records.map(\.testAccuracy),
+                trainSize: 469, variants: nb201Variants())
+    }
+    #endif
+}
