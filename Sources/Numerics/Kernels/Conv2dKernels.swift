@@ -1,0 +1,199 @@
+/// Gradients returned by `conv2dBackward`.
+public struct Conv2dGradients: Sendable {
+    /// dL/dx, `[N, H, W, Cin]`; nil when not requested.
+    public var input: Tensor?
+    /// dL/dw, `[KH, KW, Cin, Cout]`.
+    public var weight: Tensor
+    /// dL/db, `[Cout]`; nil when the convolution has no bias.
+    public var bias: Tensor?
+}
+
+/// 2-D convolution (cross-correlation, as in PyTorch), NHWC.
+/// x: [N, H, W, Cin], weight: [KH, KW, Cin, Cout], bias: [Cout]? -> y: [N, OH, OW, Cout]
+/// with OH = (H + 2p - KH) / s + 1.
+///
+/// The batch is cut into chunks of whole images (`Conv2dGeometry.imagesPerChunk`); for each chunk
+/// a worker builds the im2col matrix `[rows, KH*KW*Cin]` and issues one GEMM with the weight
+/// viewed as `[KH*KW*Cin, Cout]`, writing the chunk's output rows directly. A 1x1 stride-1
+/// convolution skips im2col: the NHWC input is already the `[N*H*W, Cin]` matrix.
+public func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+                          context: ComputeContext) -> Tensor {
+    conv2dForward(x, weight: weight, bias: bias, stride: stride, padding: padding,
+                  workspaceFloats: Conv2dGeometry.workspaceFloats, context: context)
+}
+
+/// `conv2dForward` with an explicit chunk budget (tests use a tiny one to exercise chunking).
+func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, workspaceFloats: Int,
+                   context: ComputeContext) -> Tensor {
+    let g = Conv2dGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding)
+    if let bias { precondition(bias.shape == [g.outChannels], "conv2d bias shape \(bias.shape)") }
+    let (patch, cout, chunk) = (g.patchSize, g.outChannels, g.imagesPerChunk(budget: workspaceFloats))
+    let chunks = (g.batch + chunk - 1) / chunk
+    let biasValues = bias?.storage ?? []
+    return Tensor(uninitializedShape: g.outputShape) { y in
+        x.withUnsafePointer { px in
+          weight.withUnsafePointer { pw in
+            biasValues.withUnsafeBufferPointer { biasBuffer in
+                // An empty array still has a non-nil base address: gate on `bias`.
+                let pbias = bias == nil ? nil : biasBuffer.baseAddress
+                context.forEachWorker(pieces: chunks) { worker in
+                    let workspace = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: chunk * g.rowsPerImage * patch)
+                    let transposed = UnsafeMutablePointer<Float>.allocate(capacity: chunk * g.rowsPerImage * cout)
+                    defer { workspace?.deallocate(); transposed.deallocate() }
+                    var c = worker
+                    while c < chunks {
+                        let images = c * chunk ..< Swift.min(g.batch, (c + 1) * chunk)
+                        let rows = images.count * g.rowsPerImage
+                        let firstRow = images.lowerBound * g.rowsPerImage
+                        let a: UnsafePointer<Float>
+                        if let workspace {
+                            im2colNHWC(px, g, images: images, cols: workspace)
+                            a = UnsafePointer(workspace)
+                        } else {
+                            a = px + firstRow * patch
+                        }
+                        // yT [Cout, rows] = w^T [Cout, patch] * cols^T [patch, rows]: OpenBLAS is
+                        // 2x faster with the long `rows` side as the GEMM's n than as its m
+                        // (Cout is small), and the transpose back costs ~5% of the GEMM.
+                        sgemm(transposeA: true, transposeB: true, m: cout, n: rows, k: patch,
+                              a: pw, lda: cout, b: a, ldb: patch, beta: 0, c: transposed, ldc: rows)
+                        transposeAddingBias(transposed, rows: rows, columns: cout, bias: pbias, into: y + firstRow * cout)
+                        c += context.threads < chunks ? context.threads : chunks
+                    }
+                }
+            }
+          }
+        }
+    }
+}
+
+/// dst[r, c] = src[c, r] (+ bias[c]); src: [columns, rows], dst: [rows, columns].
+func transposeAddingBias(_ src: UnsafePointer<Float>, rows: Int, columns: Int, bias: UnsafePointer<Float>?,
+                         into dst: UnsafeMutablePointer<Float>) {
+    let block = 64                       // rows per tile: keeps the strided reads in L1
+    var r0 = 0
+    while r0 < rows {
+        let r1 = Swift.min(rows, r0 + block)
+        for c in 0..<columns {
+            let b = bias?[c] ?? 0
+            let column = src + c * rows
+            for r in r0..<r1 { dst[r * columns + c] = column[r] + b }
+        }
+        r0 = r1
+    }
+}
+
+/// Backward of `conv2dForward`.
+/// x: [N, H, W, Cin], weight: [KH, KW, Cin, Cout], dy: [N, OH, OW, Cout]
+/// -> dx: [N, H, W, Cin] (if `computeInputGradient`), dw: [KH, KW, Cin, Cout], db: [Cout] (if `hasBias`).
+///
+/// dw: per chunk, dw^T [Cout, patch] = dy_c^T * cols (the orientation OpenBLAS runs fastest);
+/// each chunk's result lands in its own slot and the slots are summed in chunk order, so the
+/// result does not depend on the thread count.
+/// dx: for stride 1 with a square kernel, dx is the forward convolution of dy with the
+/// spatially flipped, channel-transposed kernel and padding K-1-p, which reuses the fast
+/// forward path (no col2im scatter over a `[rows, patch]` matrix); otherwise
+/// dcols = dy_c * w^T followed by col2im.
+public func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stride: Int = 1, padding: Int = 0,
+                           hasBias: Bool = false, computeInputGradient: Bool = true,
+                           context: ComputeContext) -> Conv2dGradients {
+    conv2dBackward(x, weight: weight, outputGradient: dy, stride: stride, padding: padding, hasBias: hasBias,
+                   computeInputGradient: computeInputGradient, workspaceFloats: Conv2dGeometry.workspaceFloats, context: context)
+}
+
+/// `conv2dBackward` with an explicit chunk budget (tests use a tiny one to exercise chunking).
+func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stride: Int, padding: Int,
+                    hasBias: Bool, computeInputGradient: Bool, workspaceFloats: Int,
+                    context: ComputeContext) -> Conv2dGradients {
+    let g = Conv2dGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding)
+    precondition(dy.shape == g.outputShape, "conv2d dy shape \(dy.shape) != \(g.outputShape)")
+    let (patch, cout, chunk) = (g.patchSize, g.outChannels, g.imagesPerChunk(budget: workspaceFloats))
+    let chunks = (g.batch + chunk - 1) / chunk
+    let viaForward = computeInputGradient && stride == 1 && g.kernelHeight == g.kernelWidth && padding < g.kernelHeight
+    var dx: Tensor? = nil
+    if viaForward {
+        dx = conv2dForward(dy, weight: flippedTransposedKernel(weight), bias: nil, stride: 1,
+                           padding: g.kernelHeight - 1 - padding, workspaceFloats: workspaceFloats, context: context)
+    } else if computeInputGradient {
+        dx = Tensor(zeros: x.shape)
+    }
+    let scatter = computeInputGradient && !viaForward
+    var partialW = [Float](repeating: 0, count: chunks * patch * cout)
+    var partialB = [Float](repeating: 0, count: hasBias ? chunks * cout : 0)
+    let workers = Swift.min(context.threads, chunks)
+    x.withUnsafePointer { px in
+    weight.withUnsafePointer { pw in
+    dy.withUnsafePointer { pdy in
+    partialW.withUnsafeMutableBufferPointer { pWBuf in
+    partialB.withUnsafeMutableBufferPointer { pBBuf in
+    withOptionalMutablePointer(&dx) { pdxAll in
+        // An empty array still has a non-nil base address: gate the bias slots on `hasBias`.
+        let (pW, pB) = (pWBuf.baseAddress!, hasBias ? pBBuf.baseAddress : nil)
+        let pdx = scatter ? pdxAll : nil
+        context.forEachWorker(pieces: chunks) { worker in
+            let size = chunk * g.rowsPerImage * patch
+            let cols = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: size)
+            let dcols = (g.isPointwise || pdx == nil) ? nil : UnsafeMutablePointer<Float>.allocate(capacity: size)
+            defer { cols?.deallocate(); dcols?.deallocate() }
+            var c = worker
+            while c < chunks {
+                let images = c * chunk ..< Swift.min(g.batch, (c + 1) * chunk)
+                let rows = images.count * g.rowsPerImage
+                let firstRow = images.lowerBound * g.rowsPerImage
+                let dyChunk = pdy + firstRow * cout
+                let a: UnsafePointer<Float>
+                if let cols {
+                    im2colNHWC(px, g, images: images, cols: cols)
+                    a = UnsafePointer(cols)
+                } else {
+                    a = px + firstRow * patch
+                }
+                // dw_c^T [Cout, patch] = dy_c^T [Cout, rows] * cols [rows, patch]
+                sgemm(transposeA: true, transposeB: false, m: cout, n: patch, k: rows,
+                      a: dyChunk, lda: cout, b: a, ldb: patch, beta: 0, c: pW + c * patch * cout, ldc: patch)
+                if let pB {
+                    let slot = pB + c * cout
+                    for r in 0..<rows { for o in 0..<cout { slot[o] += dyChunk[r * cout + o] } }
+                }
+                if let pdx {
+                    // dcols [rows, patch] = dy_c [rows, Cout] * w^T [Cout, patch]
+                    let target = dcols ?? (pdx + firstRow * patch)
+                    sgemm(transposeA: false, transposeB: true, m: rows, n: patch, k: cout,
+                          a: dyChunk, lda: cout, b: pw, ldb: cout, beta: 0, c: target, ldc: patch)
+                    if let dcols { col2imNHWC(dcols, g, images: images, dx: pdx) }
+                }
+                c += workers
+            }
+        }
+    }}}}}}
+    let dwT = sumSlots(partialW, slots: chunks, shape: [cout, patch])
+    var dw = [Float](repeating: 0, count: patch * cout)
+    for o in 0..<cout { for k in 0..<patch { dw[k * cout + o] = dwT.storage[o * patch + k] } }
+    return Conv2dGradients(input: dx, weight: Tensor(shape: weight.shape, storage: dw),
+                           bias: hasBias ? sumSlots(partialB, slots: chunks, shape: [cout]) : nil)
+}
+
+/// The kernel of the transposed (input-gradient) convolution:
+/// w: [KH, KW, Cin, Cout] -> wf: [KH, KW, Cout, Cin] with wf[kh, kw, co, ci] = w[KH-1-kh, KW-1-kw, ci, co].
+func flippedTransposedKernel(_ w: Tensor) -> Tensor {
+    let (kh, kw, cin, cout) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
+    var out = [Float](repeating: 0, count: w.count)
+    for i in 0..<kh { for j in 0..<kw { for ci in 0..<cin { for co in 0..<cout {
+        out[((i * kw + j) * cout + co) * cin + ci] = w.storage[(((kh - 1 - i) * kw + (kw - 1 - j)) * cin + ci) * cout + co]
+    }}}}
+    return Tensor(shape: [kh, kw, cout, cin], storage: out)
+}
+
+/// Sums `slots` equally sized partial results stored back to back, in slot order.
+func sumSlots(_ partial: [Float], slots: Int, shape: [Int]) -> Tensor {
+    let size = Tensor.elementCount(shape)
+    var total = [Float](repeating: 0, count: size)
+    for s in 0..<slots { for i in 0..<size { total[i] += partial[s * size + i] } }
+    return Tensor(shape: shape, storage: total)
+}
+
+/// Calls `body` with a mutable pointer into `tensor`'s storage, or nil when there is no tensor.
+func withOptionalMutablePointer<R>(_ tensor: inout Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
+    if tensor == nil { return body(nil) }
+    return tensor!.withUnsafeMutablePointer { body($0) }
+}

@@ -1,0 +1,95 @@
+import XCTest
+@testable import Numerics
+
+/// Batch-norm kernels vs the Double reference (rtol 1e-4, atol 1e-5 forward; rtol 1e-3,
+/// atol 1e-4 backward, where the reference cancels large terms) and finite differences.
+final class BatchNormTests: XCTestCase {
+    let x = TestSupport.random([3, 4, 5, 3], seed: 11)
+    let gamma = Tensor(shape: [3], storage: [1.5, -0.5, 0.8])
+    let beta = Tensor(shape: [3], storage: [0.1, 0.2, -0.3])
+
+    func testTrainingForwardMatchesReference() {
+        let (y, stats) = batchNormForwardTraining(x, gamma: gamma, beta: beta, context: ComputeContext(threads: 2))
+        let ref = batchNormForwardTrainingReference(x, gamma: gamma, beta: beta)
+        assertClose(y, ref.output)
+        assertClose(Tensor(shape: [3], storage: stats.mean), Tensor(shape: [3], storage: ref.mean))
+        assertClose(Tensor(shape: [3], storage: stats.variance), Tensor(shape: [3], storage: ref.variance))
+        XCTAssertEqual(stats.count, 60)
+    }
+
+    func testBackwardMatchesReferenceAndFiniteDifferences() {
+        let dy = TestSupport.random(x.shape, seed: 12)
+        let (_, stats) = batchNormForwardTraining(x, gamma: gamma, beta: beta, context: .serial)
+        let got = batchNormBackward(x, gamma: gamma, statistics: stats, outputGradient: dy, context: ComputeContext(threads: 2))
+        let ref = batchNormBackwardReference(x, gamma: gamma, outputGradient: dy)
+        assertClose(got.input, ref.input, rtol: 1e-3, atol: 1e-4)
+        assertClose(got.gamma, ref.gamma, rtol: 1e-3, atol: 1e-4)
+        assertClose(got.beta, ref.beta, rtol: 1e-3, atol: 1e-4)
+        let small = TestSupport.random([2, 2, 2, 2], seed: 13), r = TestSupport.random([2, 2, 2, 2], seed: 14)
+        let g2 = Tensor(shape: [2], storage: [1.2, 0.7]), b2 = Tensor(shape: [2], storage: [0, 0.5])
+        let (_, s2) = batchNormForwardTraining(small, gamma: g2, beta: b2, context: .serial)
+        let back = batchNormBackward(small, gamma: g2, statistics: s2, outputGradient: r, context: .serial)
+        assertGradient(of: { weightedSum(batchNormForwardTraining($0, gamma: g2, beta: b2, context: .serial).output, r) },
+                       at: small, analytic: back.input, epsilon: 1e-3, "bn dx")
+        assertGradient(of: { weightedSum(batchNormForwardTraining(small, gamma: $0, beta: b2, context: .serial).output, r) },
+                       at: g2, analytic: back.gamma, "bn dgamma")
+        assertGradient(of: { weightedSum(batchNormForwardTraining(small, gamma: g2, beta: $0, context: .serial).output, r) },
+                       at: b2, analytic: back.beta, "bn dbeta")
+    }
+
+    /// Eleven channels exercise the 8-wide SIMD path and its scalar remainder.
+    func testWideChannelsMatchReference() {
+        let wide = TestSupport.random([2, 3, 3, 11], seed: 17), dy = TestSupport.random([2, 3, 3, 11], seed: 18)
+        let g = TestSupport.random([11], seed: 19), b = TestSupport.random([11], seed: 20)
+        let (y, stats) = batchNormForwardTraining(wide, gamma: g, beta: b, context: ComputeContext(threads: 2))
+        assertClose(y, batchNormForwardTrainingReference(wide, gamma: g, beta: b).output, rtol: 1e-4, atol: 1e-4)
+        let got = batchNormBackward(wide, gamma: g, statistics: stats, outputGradient: dy, context: ComputeContext(threads: 2))
+        let ref = batchNormBackwardReference(wide, gamma: g, outputGradient: dy)
+        assertClose(got.input, ref.input, rtol: 1e-3, atol: 1e-4)
+        assertClose(got.gamma, ref.gamma, rtol: 1e-3, atol: 1e-4)
+        assertClose(got.beta, ref.beta, rtol: 1e-3, atol: 1e-4)
+    }
+
+    /// Running statistics follow PyTorch (unbiased variance, momentum 0.1), and eval mode uses them.
+    func testRunningStatisticsAndEvalMode() {
+        // One channel, values 1, 2, 3, 6: mean 3, biased variance 3.5, unbiased 14/3.
+        let v = Tensor(shape: [1, 2, 2, 1], storage: [1, 2, 3, 6])
+        let bn = BatchNorm2d(channels: 1)
+        _ = bn.forward(v, training: true, context: .serial)
+        XCTAssertEqual(bn.runningMean.storage[0], 0.9 * 0 + 0.1 * 3, accuracy: 1e-6)
+        XCTAssertEqual(bn.runningVariance.storage[0], 0.9 * 1 + 0.1 * 14 / 3, accuracy: 1e-6)
+        let y = bn.forward(v, training: false, context: .serial)
+        let (m, s) = (bn.runningMean.storage[0], (bn.runningVariance.storage[0] + 1e-5).squareRoot())
+        assertClose(y, Tensor(shape: v.shape, storage: v.storage.map { ($0 - m) / s }))
+        // Eval backward treats the statistics as constants: dx = dy / s.
+        let dx = bn.backward(Tensor(repeating: 1, shape: v.shape), context: .serial)
+        assertClose(dx, Tensor(repeating: 1 / s, shape: v.shape))
+        XCTAssertEqual(bn.gamma!.gradient.storage, [0], "eval backward leaves gamma's gradient alone")
+    }
+
+    /// Training mode normalises to zero mean and unit (biased) variance before the affine map.
+    func testTrainingOutputIsNormalised() {
+        let bn = BatchNorm2d(channels: 3, affine: false)
+        XCTAssertTrue(bn.parameters.isEmpty)
+        let y = bn.forward(x, training: true, context: .serial)
+        let ref = batchNormForwardTrainingReference(y, gamma: Tensor(repeating: 1, shape: [3]), beta: Tensor(zeros: [3]))
+        for c in 0..<3 {
+            XCTAssertEqual(ref.mean[c], 0, accuracy: 1e-5)
+            XCTAssertEqual(ref.variance[c], 1, accuracy: 1e-3)
+        }
+    }
+
+    /// Reduction blocks are fixed by the row count, so thread count never changes the bits;
+    /// 1200 rows span three blocks.
+    func testThreadCountDoesNotChangeBits() {
+        let big = TestSupport.random([3, 20, 20, 2], seed: 15), dy = TestSupport.random([3, 20, 20, 2], seed: 16)
+        let g = Tensor(shape: [2], storage: [1, 2]), b = Tensor(zeros: [2])
+        let results = [1, 2].map { t -> [UInt32] in
+            let ctx = ComputeContext(threads: t)
+            let (y, s) = batchNormForwardTraining(big, gamma: g, beta: b, context: ctx)
+            let d = batchNormBackward(big, gamma: g, statistics: s, outputGradient: dy, context: ctx)
+            return (y.storage + d.input.storage + d.gamma.storage).map(\.bitPattern)
+        }
+        XCTAssertEqual(results[0], results[1])
+    }
+}

@@ -1,0 +1,76 @@
+import XCTest
+@testable import Numerics
+
+/// Convolution kernels vs the naive reference (rtol 1e-4, atol 1e-5) and finite differences.
+final class Conv2dTests: XCTestCase {
+    /// (input shape, kernel, Cout, stride, padding) configurations covering the 1x1 fast path,
+    /// padded 3x3, strided 3x3, a strided 1x1 (im2col path), a 5x5 with Cin = 1 on a non-square
+    /// image, an even 2x2 stride-2 kernel and an unpadded stride-1 3x3 (its dx runs the
+    /// transposed convolution with padding 2).
+    let cases: [([Int], Int, Int, Int, Int)] = [
+        ([2, 5, 5, 3], 3, 4, 1, 1), ([2, 6, 6, 3], 3, 5, 2, 1), ([3, 4, 4, 3], 1, 2, 1, 0),
+        ([2, 5, 5, 2], 1, 3, 2, 0), ([1, 7, 6, 1], 5, 2, 1, 2), ([2, 5, 4, 2], 2, 3, 2, 0),
+        ([2, 5, 6, 2], 3, 3, 1, 0),
+    ]
+
+    func testForwardMatchesReference() {
+        for (k, (shape, kernel, cout, s, p)) in cases.enumerated() {
+            let x = TestSupport.random(shape, seed: UInt64(k))
+            let w = TestSupport.random([kernel, kernel, shape[3], cout], seed: UInt64(100 + k))
+            let b = TestSupport.random([cout], seed: UInt64(200 + k))
+            let expected = conv2dForwardReference(x, weight: w, bias: b, stride: s, padding: p)
+            for threads in [1, 2] {
+                let y = conv2dForward(x, weight: w, bias: b, stride: s, padding: p, context: ComputeContext(threads: threads))
+                assertClose(y, expected, "case \(k) threads \(threads)")
+            }
+            // A tiny workspace budget forces one image per chunk.
+            let chunked = conv2dForward(x, weight: w, bias: b, stride: s, padding: p, workspaceFloats: 1, context: ComputeContext(threads: 2))
+            assertClose(chunked, expected, "case \(k) chunked")
+        }
+    }
+
+    func testBackwardMatchesReference() {
+        for (k, (shape, kernel, cout, s, p)) in cases.enumerated() {
+            let x = TestSupport.random(shape, seed: UInt64(k))
+            let w = TestSupport.random([kernel, kernel, shape[3], cout], seed: UInt64(100 + k))
+            let g = Conv2dGeometry(input: shape, weight: w.shape, stride: s, padding: p)
+            let dy = TestSupport.random(g.outputShape, seed: UInt64(300 + k))
+            let expected = conv2dBackwardReference(x, weight: w, outputGradient: dy, stride: s, padding: p)
+            for budget in [Conv2dGeometry.workspaceFloats, 1] {
+                let got = conv2dBackward(x, weight: w, outputGradient: dy, stride: s, padding: p, hasBias: true,
+                                         computeInputGradient: true, workspaceFloats: budget, context: ComputeContext(threads: 2))
+                assertClose(got.input!, expected.input, "dx case \(k) budget \(budget)")
+                assertClose(got.weight, expected.weight, "dw case \(k) budget \(budget)")
+                assertClose(got.bias!, expected.bias, "db case \(k) budget \(budget)")
+            }
+            let noDx = conv2dBackward(x, weight: w, outputGradient: dy, stride: s, padding: p, computeInputGradient: false,
+                                      context: .serial)
+            XCTAssertNil(noDx.input)
+            XCTAssertNil(noDx.bias)
+        }
+    }
+
+    func testBackwardMatchesFiniteDifferences() {
+        let x = TestSupport.random([2, 4, 4, 2], seed: 1)
+        let w = TestSupport.random([3, 3, 2, 3], seed: 2)
+        let r = TestSupport.random([2, 2, 2, 3], seed: 3)
+        let got = conv2dBackward(x, weight: w, outputGradient: r, stride: 2, padding: 1, context: .serial)
+        assertGradient(of: { weightedSum(conv2dForward($0, weight: w, stride: 2, padding: 1, context: .serial), r) },
+                       at: x, analytic: got.input!, "conv dx")
+        assertGradient(of: { weightedSum(conv2dForward(x, weight: $0, stride: 2, padding: 1, context: .serial), r) },
+                       at: w, analytic: got.weight, "conv dw")
+    }
+
+    /// Chunk boundaries depend on shapes only, so 1 and 2 threads give identical bits.
+    func testThreadCountDoesNotChangeBits() {
+        let x = TestSupport.random([4, 6, 6, 3], seed: 5)
+        let w = TestSupport.random([3, 3, 3, 4], seed: 6)
+        let dy = TestSupport.random([4, 6, 6, 4], seed: 7)
+        let one = conv2dBackward(x, weight: w, outputGradient: dy, stride: 1, padding: 1, hasBias: false,
+                                 computeInputGradient: true, workspaceFloats: 400, context: .serial)
+        let two = conv2dBackward(x, weight: w, outputGradient: dy, stride: 1, padding: 1, hasBias: false,
+                                 computeInputGradient: true, workspaceFloats: 400, context: ComputeContext(threads: 2))
+        XCTAssertEqual(one.weight.storage.map(\.bitPattern), two.weight.storage.map(\.bitPattern))
+        XCTAssertEqual(one.input!.storage.map(\.bitPattern), two.input!.storage.map(\.bitPattern))
+    }
+}
