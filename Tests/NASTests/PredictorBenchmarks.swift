@@ -65,5 +65,27 @@ final class PredictorBenchmarks: XCTestCase {
         try run("NB-201 CIFAR-10 test_top1", features: features, labels: table.records.map(\.testAccuracy),
                 trainSize: 469, variants: nb201Variants())
     }
+    /// Wall time of one 200-epoch ReNAS fit on 424 NB101 cells and of scoring
+    /// the whole enumerated space (423,624 cells, encoding included).
+    func testNB101ReNASTimings() throws {
+        let table = try TestData.nb101Table.get()
+        let split = try TrainTestSplit(count: table.records.count, trainSize: 424, seed: 0)
+        let encoding = NB101ReNASEncoding()
+        let x = encoding.encode(split.train.map { table.records[$0].cell })
+        let y = split.train.map { table.records[$0].validationAccuracy108 }
+        var predictor = ReNASPredictor.nb101()
+        var start = Date()
+        try predictor.fit(features: x, labels: y, seed: 0)
+        let fitSeconds = Date().timeIntervalSince(start)
+        start = Date()
+        let cells = try NB101SearchSpace.enumerate()
+        let enumerateSeconds = Date().timeIntervalSince(start)
+        start = Date()
+        let scores = try predictor.predict(cells: cells, encoding: encoding)
+        let scoreSeconds = Date().timeIntervalSince(start)
+        XCTAssertEqual(scores.count, NB101SearchSpace.cellCount)
+        print(String(format: "| renas-pairwise NB101 | fit 424 cells × 200 epochs %.1f s | enumerate %.1f s | score %d cells %.1f s |",
+                     fitSeconds, enumerateSeconds, scores.count, scoreSeconds))
+    }
     #endif
 }

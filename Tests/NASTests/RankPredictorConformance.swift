@@ -4,7 +4,7 @@ import XCTest
 /// Checks every `RankPredictor` must pass; each conforming type's tests call
 /// it with a factory for an unfitted instance.
 func assertRankPredictorConformance<P: RankPredictor>(
-    _ make: () -> P, minimumTau: Double = 0.8, file: StaticString = #filePath, line: UInt = #line
+    minimumTau: Double = 0.8, file: StaticString = #filePath, line: UInt = #line, _ make: () -> P
 ) throws {
     // Synthetic task: label = monotone (non-linear) function of a linear score plus small noise.
     var rng = SplitMix64(seed: 99)
