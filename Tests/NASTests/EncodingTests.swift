@@ -31,6 +31,28 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(t.filter { $0 != 0 }.count, 2 + 18)
     }
 
+    /// Every cost entry of the tensor is the target vertex's public
+    /// `vertexFlops` / `vertexParameters` value for that cell of the network.
+    func testReNASCostChannelsMatchVertexCosts() throws {
+        let table = try TestData.nb101Table.get()
+        let encoding = NB101ReNASEncoding()
+        let shapes = NB101Network.cifar10.cellShapes
+        for record in table.records.prefix(200) {
+            let cell = record.cell, t = encoding.encode(cell), slot = cell.paddedSlots
+            for (k, shape) in shapes.enumerated() {
+                let flops = cell.vertexFlops(inputChannels: shape.input, outputChannels: shape.output, size: shape.size)
+                let params = cell.vertexParameters(inputChannels: shape.input, outputChannels: shape.output)
+                for i in 0..<cell.vertexCount {
+                    for j in (i + 1)..<cell.vertexCount {
+                        let edge = cell.hasEdge(from: i, to: j) ? 1.0 : 0.0
+                        XCTAssertEqual(t[((1 + k) * 7 + slot[i]) * 7 + slot[j]], edge * Double(flops[j]) / 1e6)
+                        XCTAssertEqual(t[((10 + k) * 7 + slot[i]) * 7 + slot[j]], edge * Double(params[j]) / 1e6)
+                    }
+                }
+            }
+        }
+    }
+
     /// Vertex costs add up to the cell costs for every cell of ≤ 5 vertices
     /// and every cell shape of the network.
     func testVertexCostsSumToCellCosts() throws {

@@ -17,7 +17,7 @@ extension NB101Cell {
     }
 
     /// Per-vertex (MACs per output pixel, parameters).
-    private func vertexCosts(inputChannels: Int, outputChannels: Int) -> [(macsPerPixel: Int, parameters: Int)] {
+    func vertexCosts(inputChannels: Int, outputChannels: Int) -> [(macsPerPixel: Int, parameters: Int)] {
         let channels = vertexChannels(inputChannels: inputChannels, outputChannels: outputChannels)
         let n = vertexCount
         var costs = [(macsPerPixel: Int, parameters: Int)](repeating: (0, 0), count: n)

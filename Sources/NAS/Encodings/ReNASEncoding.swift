@@ -49,14 +49,22 @@ public struct NB101ReNASEncoding: CellEncoding {
         let shapes = network.cellShapes
         var out = [Double](repeating: 0, count: featureCount)
         let slot = cell.paddedSlots
+        // Same values as `vertexFlops`/`vertexParameters`, but the channel split
+        // is computed once per distinct (input, output) pair (5 for 9 cells):
+        // this is the hot loop when the whole space is scored.
+        var costs: [(input: Int, output: Int, values: [(macsPerPixel: Int, parameters: Int)])] = []
+        func cost(_ shape: (input: Int, output: Int, size: Int)) -> [(macsPerPixel: Int, parameters: Int)] {
+            if let hit = costs.first(where: { $0.input == shape.input && $0.output == shape.output }) { return hit.values }
+            let values = cell.vertexCosts(inputChannels: shape.input, outputChannels: shape.output)
+            costs.append((shape.input, shape.output, values))
+            return values
+        }
         var planes: [[Double]] = [cell.ops.map(Self.typeCode)]
         for shape in shapes {
-            planes.append(cell.vertexFlops(inputChannels: shape.input, outputChannels: shape.output, size: shape.size)
-                .map { Double($0) / 1e6 })
+            planes.append(cost(shape).map { Double($0.macsPerPixel * shape.size * shape.size) / 1e6 })
         }
         for shape in shapes {
-            planes.append(cell.vertexParameters(inputChannels: shape.input, outputChannels: shape.output)
-                .map { Double($0) / 1e6 })
+            planes.append(cost(shape).map { Double($0.parameters) / 1e6 })
         }
         for i in 0..<cell.vertexCount {
             for j in (i + 1)..<cell.vertexCount where cell.hasEdge(from: i, to: j) {
