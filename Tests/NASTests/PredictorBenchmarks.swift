@@ -54,6 +54,21 @@ final class PredictorBenchmarks: XCTestCase {
                 trainSize: 424, variants: nb101Variants())
     }
 
+    /// The best NB101 variants combined: ReNAS pairwise on the tensor plus
+    /// kernel ridge on the flat encoding, equal-weight `RankEnsemble`.
+    func testNB101Ensemble() throws {
+        let table = try TestData.nb101Table.get()
+        let cells = table.records.map(\.cell)
+        let renas = NB101ReNASEncoding(), flat = NB101FlatEncoding()
+        let x = try renas.encode(cells).concatenating(columnsOf: flat.encode(cells))
+        let ensemble = RankEnsemble([
+            .init(ReNASPredictor.nb101(), columns: 0..<renas.featureCount),
+            .init(KernelRidge(), columns: renas.featureCount..<(renas.featureCount + flat.featureCount)),
+        ])
+        try run("NB-101 val_acc_108 ensemble", features: ["renas+flat": x],
+                labels: table.records.map(\.validationAccuracy108), trainSize: 424, variants: [("renas+flat", ensemble)])
+    }
+
     func testNB201Predictors() throws {
         let table = try TestData.nb201Table.get()
         let cells = table.records.map(\.cell)
