@@ -57,6 +57,8 @@ final class PredictorBenchmarks: XCTestCase {
     /// The best NB101 variants combined: ReNAS pairwise on the tensor plus
     /// kernel ridge on the flat encoding, equal-weight `RankEnsemble`.
     func testNB101Ensemble() throws {
+        // NASBOOK_BENCH_ONLY=<encoding key> runs one variant (selection only, no result changes).
+        let only = ProcessInfo.processInfo.environment["NASBOOK_BENCH_ONLY"] ?? ""
         let table = try TestData.nb101Table.get()
         let cells = table.records.map(\.cell)
         let renas = NB101ReNASEncoding(), flat = NB101FlatEncoding()
@@ -65,8 +67,17 @@ final class PredictorBenchmarks: XCTestCase {
             .init(ReNASPredictor.nb101(), columns: 0..<renas.featureCount),
             .init(KernelRidge(), columns: renas.featureCount..<(renas.featureCount + flat.featureCount)),
         ])
-        try run("NB-101 val_acc_108 ensemble", features: ["renas+flat": x],
-                labels: table.records.map(\.validationAccuracy108), trainSize: 424, variants: [("renas+flat", ensemble)])
+        let path = NB101PathEncoding()
+        let widths = (renas.featureCount, flat.featureCount, path.featureCount)
+        let xx = try x.concatenating(columnsOf: path.encode(cells))
+        let three = RankEnsemble([
+            .init(ReNASPredictor.nb101(), columns: 0..<widths.0),
+            .init(KernelRidge(), columns: widths.0..<(widths.0 + widths.1)),
+            .init(RidgeRegression(), columns: widths.0..<(widths.0 + widths.1 + widths.2)),
+        ])
+        try run("NB-101 val_acc_108 ensembles", features: ["renas+flat": x, "renas+flat+path": xx],
+                labels: table.records.map(\.validationAccuracy108), trainSize: 424,
+                variants: [("renas+flat", ensemble), ("renas+flat+path", three)].filter { only.isEmpty || only == $0.0 })
     }
 
     func testNB201Predictors() throws {
