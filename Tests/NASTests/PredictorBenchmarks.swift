@@ -1,0 +1,117 @@
+import Foundation
+import XCTest
+@testable import NAS
+
+/// Measurements for docs/methods/renas.md. Release builds only, and skipped
+/// unless NASBOOK_BENCH=1 (the variable only un-skips; it changes no result).
+/// Run with bench/predictors.sh. Prints tables, asserts nothing about time.
+final class PredictorBenchmarks: XCTestCase {
+    #if !DEBUG
+    override func setUpWithError() throws {
+        try XCTSkipUnless(ProcessInfo.processInfo.environment["NASBOOK_BENCH"] == "1", "set NASBOOK_BENCH=1")
+    }
+
+    /// One row per (predictor, encoding), τ as mean ± sd over seeds.
+    func run(_ label: String, features: [String: FeatureMatrix], labels: [Double], trainSize: Int,
+             variants: [(String, any RankPredictor)], seeds: ClosedRange<UInt64> = 0...4) throws {
+        print("## \(label): \(labels.count) cells, \(trainSize) training, seeds \(seeds)")
+        print("| encoding | predictor | Kendall τ | Spearman ρ | top-10 best percentile | fit s |")
+        print("|---|---|---|---|---|---|")
+        for (encoding, predictor) in variants {
+            let x = try XCTUnwrap(features[encoding])
+            var taus: [Double] = [], rhos: [Double] = [], percentiles: [Double] = [], fitTimes: [Double] = []
+            for seed in seeds {
+                let split = try TrainTestSplit(count: labels.count, trainSize: trainSize, seed: seed)
+                let start = Date()
+                let m = try evaluatePredictor(
+                    predictor, trainFeatures: x.selecting(rows: split.train), trainLabels: split.train.map { labels[$0] },
+                    testFeatures: x.selecting(rows: split.test), testLabels: split.test.map { labels[$0] }, seed: seed,
+                    encodingName: encoding)
+                fitTimes.append(Date().timeIntervalSince(start))
+                taus.append(m.kendallTau ?? .nan)
+                rhos.append(m.spearman ?? .nan)
+                percentiles.append(m.topKBestPercentile)
+            }
+            print("| \(encoding) | \(predictor.name) | \(summary(taus)) | \(summary(rhos)) | \(summary(percentiles, 2)) | \(summary(fitTimes, 1)) |")
+        }
+    }
+
+    func summary(_ v: [Double], _ digits: Int = 3) -> String {
+        let mean = v.reduce(0, +) / Double(v.count)
+        let sd = (v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, v.count - 1))).squareRoot()
+        return String(format: "%.\(digits)f ± %.\(digits)f", mean, sd)
+    }
+
+    func testNB101Predictors() throws {
+        let table = try TestData.nb101Table.get()
+        let cells = table.records.map(\.cell)
+        let flat = NB101FlatEncoding().encode(cells), path = NB101PathEncoding().encode(cells)
+        let features = [
+            "flat": flat, "path": path, "renas": NB101ReNASEncoding().encode(cells),
+            "flat+path": try flat.concatenating(columnsOf: path),
+        ]
+        try run("NB-101 val_acc_108", features: features, labels: table.records.map(\.validationAccuracy108),
+                trainSize: 424, variants: nb101Variants())
+    }
+
+    /// The best NB101 variants combined: ReNAS pairwise on the tensor plus
+    /// kernel ridge on the flat encoding, equal-weight `RankEnsemble`.
+    func testNB101Ensemble() throws {
+        // NASBOOK_BENCH_ONLY=<encoding key> runs one variant (selection only, no result changes).
+        let only = ProcessInfo.processInfo.environment["NASBOOK_BENCH_ONLY"] ?? ""
+        let table = try TestData.nb101Table.get()
+        let cells = table.records.map(\.cell)
+        let renas = NB101ReNASEncoding(), flat = NB101FlatEncoding()
+        let x = try renas.encode(cells).concatenating(columnsOf: flat.encode(cells))
+        let ensemble = RankEnsemble([
+            .init(ReNASPredictor.nb101(), columns: 0..<renas.featureCount),
+            .init(KernelRidge(), columns: renas.featureCount..<(renas.featureCount + flat.featureCount)),
+        ])
+        let path = NB101PathEncoding()
+        let widths = (renas.featureCount, flat.featureCount, path.featureCount)
+        let xx = try x.concatenating(columnsOf: path.encode(cells))
+        let three = RankEnsemble([
+            .init(ReNASPredictor.nb101(), columns: 0..<widths.0),
+            .init(KernelRidge(), columns: widths.0..<(widths.0 + widths.1)),
+            .init(RidgeRegression(), columns: widths.0..<(widths.0 + widths.1 + widths.2)),
+        ])
+        try run("NB-101 val_acc_108 ensembles", features: ["renas+flat": x, "renas+flat+path": xx],
+                labels: table.records.map(\.validationAccuracy108), trainSize: 424,
+                variants: [("renas+flat", ensemble), ("renas+flat+path", three)].filter { only.isEmpty || only == $0.0 })
+    }
+
+    func testNB201Predictors() throws {
+        let table = try TestData.nb201Table.get()
+        let cells = table.records.map(\.cell)
+        let flat = NB201FlatEncoding().encode(cells), path = NB201PathEncoding().encode(cells)
+        let features = [
+            "flat": flat, "path": path, "renas": NB201ReNASEncoding().encode(cells),
+            "flat+path": try flat.concatenating(columnsOf: path),
+        ]
+        try run("NB-201 CIFAR-10 test_top1", features: features, labels: table.records.map(\.testAccuracy),
+                trainSize: 469, variants: nb201Variants())
+    }
+    /// Wall time of one 200-epoch ReNAS fit on 424 NB101 cells and of scoring
+    /// the whole enumerated space (423,624 cells, encoding included).
+    func testNB101ReNASTimings() throws {
+        let table = try TestData.nb101Table.get()
+        let split = try TrainTestSplit(count: table.records.count, trainSize: 424, seed: 0)
+        let encoding = NB101ReNASEncoding()
+        let x = encoding.encode(split.train.map { table.records[$0].cell })
+        let y = split.train.map { table.records[$0].validationAccuracy108 }
+        var predictor = ReNASPredictor.nb101()
+        var start = Date()
+        try predictor.fit(features: x, labels: y, seed: 0)
+        let fitSeconds = Date().timeIntervalSince(start)
+        start = Date()
+        let cells = try NB101SearchSpace.enumerate()
+        let enumerateSeconds = Date().timeIntervalSince(start)
+        start = Date()
+        let scores = try predictor.predict(cells: cells, encoding: encoding)
+        let scoreSeconds = Date().timeIntervalSince(start)
+        XCTAssertEqual(scores.count, NB101SearchSpace.cellCount)
+        print(String(format: "| renas-pairwise NB101 | fit 424 cells × 200 epochs %.1f s | enumerate %.1f s | score %d cells %.1f s |",
+                     fitSeconds, enumerateSeconds, scores.count, scoreSeconds))
+    }
+    #endif
+}
