@@ -4,7 +4,7 @@ import Pipeline
 public enum NASOps {
     /// Every NAS op, one instance each.
     public static var all: [any Op] {
-        [BenchmarkLoadOp(), NB101EnumerateOp()]
+        [BenchmarkLoadOp(), NB101EnumerateOp(), PredictorTrainOp(), PredictorEvaluateOp(), PredictorSweepOp()]
     }
 }
 

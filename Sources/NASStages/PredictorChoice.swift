@@ -1,0 +1,130 @@
+import Foundation
+import NAS
+import Pipeline
+
+/// The predictors the ops can train, by the name a stage writes in `variant`.
+public enum PredictorVariant: String, CaseIterable, Codable, Sendable {
+    /// ReNAS CNN with the pairwise logistic ranking loss (the paper's predictor).
+    case renas
+    /// ReNAS CNN regressing min-max-scaled accuracy with MSE (the paper's baseline).
+    case renasMSE = "renas-mse"
+    /// Closed-form ridge regression, α by 5-fold CV on the training rows.
+    case ridge
+    /// RBF kernel ridge regression, (α, bandwidth) by CV on the training rows.
+    case kernelRidge = "kernel-ridge"
+
+    /// Whether the variant is the ReNAS CNN, which needs the ReNAS tensor encoding.
+    var isCNN: Bool { self == .renas || self == .renasMSE }
+}
+
+/// The cell encodings a predictor can be trained on.
+public enum EncodingChoice: String, CaseIterable, Codable, Sendable {
+    /// The ReNAS channel tensor (19×7×7 for NB101, 11×4×4 for NB201).
+    case renas
+    /// One-hot ops plus adjacency.
+    case flat
+    /// Path encoding (one feature per input→output op path).
+    case path
+}
+
+/// Training knobs shared by `predictor.train` and `predictor.sweep`.
+struct PredictorSettings: Hashable, Sendable, Codable {
+    var variant: PredictorVariant
+    var encoding: EncodingChoice
+    var epochs: Int
+    var batchSize: Int
+    var learningRate: Double
+
+    enum CodingKeys: String, CodingKey {
+        case variant, encoding, epochs, batchSize = "batch_size", learningRate = "learning_rate"
+    }
+
+    /// The parameter schemas these settings come from.
+    static var params: [ParamSpec] {
+        [
+            ParamSpec("encoding", .string, default: "renas", allowed: EncodingChoice.allCases.map { .string($0.rawValue) },
+                      doc: "cell encoding: renas (tensor), flat or path; the CNN variants need renas"),
+            ParamSpec("epochs", .int, default: 200, range: 1...100_000, doc: "ReNAS CNN training epochs (ignored by ridge variants)"),
+            ParamSpec("batch_size", .int, default: 64, range: 2...100_000, doc: "ReNAS CNN mini-batch size"),
+            ParamSpec("learning_rate", .double, default: 0.001, range: 1e-8...10, doc: "ReNAS CNN Adam learning rate"),
+        ]
+    }
+
+    /// Reads the settings of `context` for `variant`; rejects a CNN variant on a non-tensor encoding.
+    init(_ context: OpContext, variant: PredictorVariant, op: String) throws {
+        let encodingName = try context.string("encoding", op: op)
+        guard let encoding = EncodingChoice(rawValue: encodingName) else {
+            throw PipelineError.opFailed(op: op, reason: "unknown encoding '\(encodingName)'")
+        }
+        guard !variant.isCNN || encoding == .renas else {
+            throw PipelineError.opFailed(op: op, reason: "variant \(variant.rawValue) needs encoding renas, not \(encodingName)")
+        }
+        self.variant = variant
+        self.encoding = encoding
+        epochs = try context.int("epochs", op: op)
+        batchSize = try context.int("batch_size", op: op)
+        learningRate = try context.double("learning_rate", op: op)
+    }
+
+    /// An unfitted predictor for cells of `space`.
+    func makePredictor(space: String) -> any RankPredictor {
+        let options = ReNASPredictor.Options(epochs: epochs, batchSize: batchSize, learningRate: Float(learningRate))
+        switch variant {
+        case .renas:
+            return space == "nb101" ? ReNASPredictor.nb101(loss: .pairwise, options: options)
+                : ReNASPredictor.nb201(loss: .pairwise, options: options)
+        case .renasMSE:
+            return space == "nb101" ? ReNASPredictor.nb101(loss: .mse, options: options)
+                : ReNASPredictor.nb201(loss: .mse, options: options)
+        case .ridge: return RidgeRegression()
+        case .kernelRidge: return KernelRidge()
+        }
+    }
+
+    /// Features of `rows` under the chosen encoding, and the encoding's name.
+    func features(_ rows: [BenchmarkRow], op: String) throws -> (matrix: FeatureMatrix, name: String) {
+        if let cells = rows.nb101Cells {
+            switch encoding {
+            case .renas: return encode(cells, NB101ReNASEncoding())
+            case .flat: return encode(cells, NB101FlatEncoding())
+            case .path: return encode(cells, NB101PathEncoding())
+            }
+        }
+        if let cells = rows.nb201Cells {
+            switch encoding {
+            case .renas: return encode(cells, NB201ReNASEncoding())
+            case .flat: return encode(cells, NB201FlatEncoding())
+            case .path: return encode(cells, NB201PathEncoding())
+            }
+        }
+        throw PipelineError.opFailed(op: op, reason: "table mixes NB101 and NB201 cells")
+    }
+
+    private func encode<E: CellEncoding>(_ cells: [E.Cell], _ encoding: E) -> (matrix: FeatureMatrix, name: String) {
+        (encoding.encode(cells), encoding.name)
+    }
+}
+
+extension PredictorVariant {
+    /// The `variant` parameter schema.
+    static var param: ParamSpec {
+        ParamSpec("variant", .string, default: "renas", allowed: allCases.map { .string($0.rawValue) },
+                  doc: "renas (pairwise CNN), renas-mse (MSE CNN), ridge, kernel-ridge")
+    }
+
+    /// Parses `name`, failing the stage with the accepted names.
+    static func parse(_ name: String, op: String) throws -> PredictorVariant {
+        guard let variant = PredictorVariant(rawValue: name) else {
+            throw PipelineError.opFailed(op: op, reason: "unknown variant '\(name)' (one of "
+                + allCases.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+        return variant
+    }
+}
+
+/// Runs `body`, turning NAS errors into a one-line stage failure.
+func nasFailure<T>(op: String, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as NASError {
+        throw PipelineError.opFailed(op: op, reason: error.description)
+    }
+}
