@@ -8,6 +8,7 @@ public enum NASOps {
     }
 }
 
+/// The CLI's registry, built from the Pipeline built-ins and the NAS ops.
 public extension OpRegistry {
     /// The registry the `nasbook` CLI uses: the built-in text ops plus `NASOps.all`.
     static var nasbook: OpRegistry {
