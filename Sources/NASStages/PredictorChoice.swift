@@ -12,9 +12,13 @@ public enum PredictorVariant: String, CaseIterable, Codable, Sendable {
     case ridge
     /// RBF kernel ridge regression, (α, bandwidth) by CV on the training rows.
     case kernelRidge = "kernel-ridge"
+    /// Equal-weight `RankEnsemble` of the pairwise ReNAS CNN on the tensor and
+    /// kernel ridge on the flat encoding (the library's best NB101 combination);
+    /// its features are the two encodings concatenated.
+    case ensemble
 
-    /// Whether the variant is the ReNAS CNN, which needs the ReNAS tensor encoding.
-    var isCNN: Bool { self == .renas || self == .renasMSE }
+    /// Whether the variant contains the ReNAS CNN, which needs the ReNAS tensor encoding.
+    var isCNN: Bool { self == .renas || self == .renasMSE || self == .ensemble }
 }
 
 /// The cell encodings a predictor can be trained on.
@@ -78,11 +82,23 @@ struct PredictorSettings: Hashable, Sendable, Codable {
                 : ReNASPredictor.nb201(loss: .mse, options: options)
         case .ridge: return RidgeRegression()
         case .kernelRidge: return KernelRidge()
+        case .ensemble:
+            let cnn = space == "nb101" ? ReNASPredictor.nb101(loss: .pairwise, options: options)
+                : ReNASPredictor.nb201(loss: .pairwise, options: options)
+            let tensor = space == "nb101" ? NB101ReNASEncoding().featureCount : NB201ReNASEncoding().featureCount
+            let flat = space == "nb101" ? NB101FlatEncoding().featureCount : NB201FlatEncoding().featureCount
+            return RankEnsemble([.init(cnn, columns: 0..<tensor), .init(KernelRidge(), columns: tensor..<(tensor + flat))])
         }
     }
 
     /// Features of `rows` under the chosen encoding, and the encoding's name.
     func features(_ rows: [BenchmarkRow], op: String) throws -> (matrix: FeatureMatrix, name: String) {
+        if variant == .ensemble {
+            let tensor = try PredictorSettings(copying: self, encoding: .renas).features(rows, op: op)
+            let flat = try PredictorSettings(copying: self, encoding: .flat).features(rows, op: op)
+            let joined = try nasFailure(op: op) { try tensor.matrix.concatenating(columnsOf: flat.matrix) }
+            return (joined, tensor.name + "+" + flat.name)
+        }
         if let cells = rows.nb101Cells {
             switch encoding {
             case .renas: return encode(cells, NB101ReNASEncoding())
@@ -100,6 +116,13 @@ struct PredictorSettings: Hashable, Sendable, Codable {
         throw PipelineError.opFailed(op: op, reason: "table mixes NB101 and NB201 cells")
     }
 
+    /// `settings` with a single (non-ensemble) encoding, to build the ensemble's parts.
+    private init(copying settings: PredictorSettings, encoding: EncodingChoice) {
+        self = settings
+        self.variant = .ridge
+        self.encoding = encoding
+    }
+
     private func encode<E: CellEncoding>(_ cells: [E.Cell], _ encoding: E) -> (matrix: FeatureMatrix, name: String) {
         (encoding.encode(cells), encoding.name)
     }
@@ -109,7 +132,7 @@ extension PredictorVariant {
     /// The `variant` parameter schema.
     static var param: ParamSpec {
         ParamSpec("variant", .string, default: "renas", allowed: allCases.map { .string($0.rawValue) },
-                  doc: "renas (pairwise CNN), renas-mse (MSE CNN), ridge, kernel-ridge")
+                  doc: "renas (pairwise CNN), renas-mse (MSE CNN), ridge, kernel-ridge, ensemble (renas + kernel ridge on flat)")
     }
 
     /// Parses `name`, failing the stage with the accepted names.
@@ -127,4 +150,9 @@ func nasFailure<T>(op: String, _ body: () throws -> T) throws -> T {
     do { return try body() } catch let error as NASError {
         throw PipelineError.opFailed(op: op, reason: error.description)
     }
+}
+
+extension PredictorSettings {
+    /// Which feature matrix the settings need: the encoding, or both for the ensemble.
+    var featureKey: String { variant == .ensemble ? "renas+flat" : encoding.rawValue }
 }

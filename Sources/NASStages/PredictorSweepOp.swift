@@ -24,7 +24,7 @@ public struct PredictorSweepOp: Op {
             summary: "Kendall τ and top-K search of predictors over training sizes and seeds, aggregated",
             params: [
                 ParamSpec("variants", .list(.string), default: ["renas", "renas-mse", "ridge"],
-                          doc: "predictor variants (renas, renas-mse, ridge, kernel-ridge)"),
+                          doc: "predictor variants (renas, renas-mse, ridge, kernel-ridge, ensemble)"),
                 ParamSpec("sizes", .list(.int), default: [100, 172, 424, 1000, 4236], range: 2...1_000_000,
                           doc: "training-set sizes"),
                 ParamSpec("size_count", .int, default: 0, range: 0...1000,
@@ -55,15 +55,15 @@ public struct PredictorSweepOp: Op {
         }
 
         // Encode the pool once per encoding; splits select rows from it.
-        var featuresByEncoding: [EncodingChoice: FeatureMatrix] = [:]
-        for settings in settingsByVariant where featuresByEncoding[settings.encoding] == nil {
-            featuresByEncoding[settings.encoding] = try settings.features(pool, op: op).matrix
+        var featuresByEncoding: [String: FeatureMatrix] = [:]
+        for settings in settingsByVariant where featuresByEncoding[settings.featureKey] == nil {
+            featuresByEncoding[settings.featureKey] = try settings.features(pool, op: op).matrix
         }
         let labels = pool.accuracies
         var runs: [SweepRun] = []
         let total = variants.count * sizes.count * seeds
         for settings in settingsByVariant {
-            let features = featuresByEncoding[settings.encoding]!  // filled above for every encoding used
+            let features = featuresByEncoding[settings.featureKey]!  // filled above for every encoding used
             for size in sizes {
                 for seed in 0..<seeds {
                     try context.checkCancellation()

@@ -95,6 +95,31 @@ final class PredictorOpsTests: XCTestCase {
         XCTAssertEqual(saved.means.count, NB201ReNASEncoding().featureCount)
     }
 
+    func testEnsembleMatchesLibraryEnsembleOnConcatenatedEncodings() async throws {
+        let harness = try OpHarness()
+        let (tableURL, artifact) = try table(harness)
+        let (fit, model) = try await train(harness, tableURL, variant: "ensemble", epochs: 1, seed: 2)
+        let (result, _) = try await harness.run(PredictorEvaluateOp(), inputs: ["model": model, "table": tableURL])
+        let tensor = NB201ReNASEncoding(), flat = NB201FlatEncoding()
+        let options = ReNASPredictor.Options(epochs: 1, batchSize: 16)
+        let ensemble = RankEnsemble([
+            .init(ReNASPredictor.nb201(loss: .pairwise, options: options), columns: 0..<tensor.featureCount),
+            .init(KernelRidge(), columns: tensor.featureCount..<(tensor.featureCount + flat.featureCount)),
+        ])
+        func features(_ rows: [BenchmarkRow]) throws -> FeatureMatrix {
+            try tensor.encode(rows.nb201Cells!).concatenating(columnsOf: flat.encode(rows.nb201Cells!))
+        }
+        let expected = try evaluatePredictor(
+            ensemble, trainFeatures: try features(artifact.train), trainLabels: artifact.train.accuracies,
+            testFeatures: try features(artifact.test), testLabels: artifact.test.accuracies, seed: 2)
+        XCTAssertEqual(result.metrics["kendall_tau"], expected.kendallTau)
+        XCTAssertEqual(result.metrics["top_k_best_accuracy"], expected.topKBestLabel)
+        XCTAssertEqual(fit.metrics["features"], Double(tensor.featureCount + flat.featureCount))
+        let saved = try ModelMetadata.read(from: model, inputName: "model", op: "test")
+        XCTAssertEqual(saved.encoding, "renas-nb201+flat-nb201")
+        XCTAssertEqual(saved.predictor, "ensemble(renas-pairwise+kernel-ridge)")
+    }
+
     func testMismatchesFailTheStage() async throws {
         let harness = try OpHarness()
         let (tableURL, _) = try table(harness)
