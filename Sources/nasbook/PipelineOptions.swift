@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NASStages
 import Pipeline
 
 /// Options shared by the commands that read a pipeline document: where the
@@ -16,7 +17,7 @@ struct RepositoryOptions: ParsableArguments {
     }
 
     /// The ops the CLI knows (built-in text ops for now; NAS ops register here later).
-    var registry: OpRegistry { .builtins }
+    var registry: OpRegistry { .nasbook }
 
     /// Resolves NAME: a path to a `.md` file, or `pipelines/NAME.md` in the repository.
     /// Returns the pipeline name (file stem), the file and the path shown in diagnostics.
