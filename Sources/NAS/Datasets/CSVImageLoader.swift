@@ -5,21 +5,23 @@ import Numerics
 /// (0–255, channel-last order within each pixel) — the layout of the Kaggle MNIST-style CSVs.
 /// A first line whose label field is not an integer is treated as a header and skipped.
 public enum CSVImageLoader {
-    /// Loads `path`; pixels are scaled by 1/255. Errors name the file, line and byte offset.
+    /// Loads `path` (plain or gzip); pixels are scaled by 1/255. Errors name the file, the line
+    /// and the byte offset at which the line starts.
     public static func load(_ path: String, height: Int, width: Int, channels: Int = 1, classes: Int = 10) throws -> Dataset {
         let bytes = try readPossiblyGzippedFile(path)
-        guard let text = String(bytes: bytes, encoding: .utf8) else {
-            throw NASError.unreadableFile(file: path, reason: "not UTF-8 text")
-        }
         let expected = height * width * channels
         var labels: [Int] = []
         var storage: [Float] = []
         var offset = 0
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            defer { offset += line.utf8.count + 1 }
-            let row = line.hasSuffix("\r") ? line.dropLast() : line[...]
-            if row.isEmpty { continue }
-            let fields = row.split(separator: ",", omittingEmptySubsequences: false)
+        // Split on LF bytes, not Characters: Swift treats "\r\n" as one Character.
+        for (index, rawLine) in bytes.split(separator: 10, omittingEmptySubsequences: false).enumerated() {
+            defer { offset += rawLine.count + 1 }
+            let lineBytes = rawLine.last == 13 ? rawLine.dropLast() : rawLine
+            if lineBytes.isEmpty { continue }
+            guard let line = String(bytes: lineBytes, encoding: .utf8) else {
+                throw NASError.malformedData(file: path, offset: offset, reason: "line \(index + 1): not UTF-8 text")
+            }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             guard let label = Int(fields[0].trimmingCharacters(in: .whitespaces)) else {
                 if index == 0 { continue }  // header
                 throw NASError.malformedData(file: path, offset: offset, reason: "line \(index + 1): label '\(fields[0])' is not an integer")
