@@ -10,6 +10,6 @@ struct Nasbook: AsyncParsableCommand {
         commandName: "nasbook",
         abstract: "Cheap, auditable neural architecture search as literate pipelines.",
         version: toolVersion,
-        subcommands: [StoreCommand.self, VerifyCommand.self]
+        subcommands: [StoreCommand.self, VerifyCommand.self, TrainCommand.self]
     )
 }
