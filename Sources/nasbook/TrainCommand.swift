@@ -61,9 +61,15 @@ struct TrainCommand: ParsableCommand {
             }
             let perEpoch = record.epochs.dropFirst(record.epochs.count > 1 ? 1 : 0)
                 .map { Double(data.train.count) / max($0.trainSeconds, 1e-9) }.sorted()
+            let median = perEpoch[perEpoch.count / 2]
             print(String(format: "test accuracy %.2f %% | %.0f img/s (median after first epoch: %.0f) | %.1f s training, %d threads, %d parameters",
-                         100 * record.testAccuracy, record.imagesPerSecond, perEpoch[perEpoch.count / 2], record.trainSeconds,
+                         100 * record.testAccuracy, record.imagesPerSecond, median, record.trainSeconds,
                          context.threads, record.parameterCount))
+            if let macs = forwardMACs(side: shape[1], inputChannels: shape[3], classes: data.train.classes) {
+                // A training step costs ~3 forward passes (forward, input and weight gradients), 2 FLOPs per MAC.
+                print(String(format: "%.1f M forward MACs/image, ~%.1f GFLOP/s achieved (6 x MACs x median img/s)",
+                             Double(macs) / 1e6, 6 * Double(macs) * median / 1e9))
+            }
         }
     }
 
@@ -96,6 +102,13 @@ struct TrainCommand: ParsableCommand {
             return try Dataset(images: images, labels: (0..<n).map { _ in Int(rng.next() % 10) }, classes: 10)
         }
         return (try make(train), try make(test))
+    }
+
+    /// Convolution and linear multiply-accumulates of one forward pass (search-space cost model).
+    func forwardMACs(side: Int, inputChannels: Int, classes: Int) -> Int? {
+        guard space == "nb201", let parsed = try? NB201Cell(string: cell) else { return nil }
+        return NB201Network(channels: channels, cellsPerStage: cellsPerStage, classes: classes, inputSize: side,
+                            inputChannels: inputChannels).flops(parsed)
     }
 
     func makeModel(side: Int, inputChannels: Int, classes: Int) throws -> any Layer {
