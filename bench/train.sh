@@ -34,9 +34,9 @@ if [[ $what == *throughput* ]]; then
       "$(grep -o '~[0-9.]* GFLOP/s' <<<"$out"), peak RSS $(( $(grep -o 'peakrss_kb [0-9]*' <<<"$out" | grep -o '[0-9]*$') / 1024 )) MiB"
   }
   for cell in CONV MIXED POOL; do
-    run "(b) $cell" 8 1 28 1 256 2048 "${!cell}"
-    run "(c) $cell" 16 1 28 1 128 2048 "${!cell}"
-    run "(a) $cell" 16 5 32 3 256 1024 "${!cell}"
+    run "(b) $cell" 8 1 28 1 256 1024 "${!cell}"
+    run "(c) $cell" 16 1 28 1 128 1024 "${!cell}"
+    run "(a) $cell" 16 5 32 3 256 512 "${!cell}"
   done
 fi
 

@@ -72,7 +72,7 @@ if __name__ == "__main__":
              "POOL": "|avg_pool_3x3~0|+|skip_connect~0|none~1|+|avg_pool_3x3~0|skip_connect~1|none~2|"}
     print(f"torch {torch.__version__}, {args.threads} threads")
     for name, cell in cells.items():
-        for tag, cfg in [("(b)", (8, 1, 28, 1, 256, 2048)), ("(c)", (16, 1, 28, 1, 128, 2048)), ("(a)", (16, 5, 32, 3, 256, 1024))]:
+        for tag, cfg in [("(b)", (8, 1, 28, 1, 256, 1024)), ("(c)", (16, 1, 28, 1, 128, 1024)), ("(a)", (16, 5, 32, 3, 256, 512))]:
             nchw = throughput(cell, *cfg, channels_last=False)
             last = throughput(cell, *cfg, channels_last=True)
             print(f"{tag} {name} torch NCHW {nchw:.0f} img/s, channels_last {last:.0f} img/s", flush=True)
