@@ -49,5 +49,5 @@ if [[ $what == *torch* ]]; then
       echo "torch could not be installed in 10 minutes; nasbook figures only"; exit 0
     fi
   fi
-  bench/.venv-torch/bin/python bench/train_torch.py --threads "$THREADS"
+  bench/.venv-torch/bin/python bench/train_torch.py --threads "$THREADS" ${TORCH_ARGS:-}
 fi

@@ -65,14 +65,17 @@ def throughput(cell, c, n, side, cin, batch, images, channels_last):
     return statistics.median(rates[1:])
 
 if __name__ == "__main__":
-    p = argparse.ArgumentParser(); p.add_argument("--threads", type=int, default=2); args = p.parse_args()
+    p = argparse.ArgumentParser(); p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--cells", default="CONV,MIXED,POOL"); p.add_argument("--configs", default="(b),(c),(a)"); args = p.parse_args()
     torch.set_num_threads(args.threads)
     cells = {"CONV": "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|",
              "MIXED": "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|skip_connect~2|",
              "POOL": "|avg_pool_3x3~0|+|skip_connect~0|none~1|+|avg_pool_3x3~0|skip_connect~1|none~2|"}
     print(f"torch {torch.__version__}, {args.threads} threads")
     for name, cell in cells.items():
+        if name not in args.cells.split(","): continue
         for tag, cfg in [("(b)", (8, 1, 28, 1, 256, 1024)), ("(c)", (16, 1, 28, 1, 128, 1024)), ("(a)", (16, 5, 32, 3, 256, 512))]:
+            if tag not in args.configs.split(","): continue
             nchw = throughput(cell, *cfg, channels_last=False)
             last = throughput(cell, *cfg, channels_last=True)
             print(f"{tag} {name} torch NCHW {nchw:.0f} img/s, channels_last {last:.0f} img/s", flush=True)
