@@ -82,6 +82,12 @@ final class DatasetLoaderTests: XCTestCase {
             guard case let .malformedData(_, offset, _)? = error as? NASError else { return XCTFail("\(error)") }
             XCTAssertEqual(offset, 9)
         }
+        // Dimensions whose product overflows Int: an error, not a trap.
+        let huge = try write([0, 0, 8, 3] + [UInt8](repeating: 0, count: 0) + [16, 0, 0, 0, 16, 0, 0, 0, 16, 0, 0, 0, 1, 2], "huge", in: dir)
+        XCTAssertThrowsError(try IDXLoader.read(huge, rank: 3)) { error in
+            guard case let .malformedData(_, offset, _)? = error as? NASError else { return XCTFail("\(error)") }
+            XCTAssertEqual(offset, 18)
+        }
         XCTAssertThrowsError(try IDXLoader.read(dir.appendingPathComponent("missing").path, rank: 1)) { error in
             guard case .unreadableFile? = error as? NASError else { return XCTFail("\(error)") }
         }

@@ -41,7 +41,9 @@ public struct Dataset: Sendable, Equatable {
     public var imageSize: Int { height * width * channels }
 
     /// The examples at `indices`, in that order (a batch, a subset).
+    /// Indices must lie in `0..<count` (a programmer error otherwise, checked before any copy).
     public func selecting(_ indices: [Int]) -> Dataset {
+        precondition(indices.allSatisfy { $0 >= 0 && $0 < count }, "Dataset.selecting: index outside 0..<\(count)")
         let size = imageSize
         var storage = [Float](repeating: 0, count: indices.count * size)
         images.withUnsafePointer { src in

@@ -36,7 +36,16 @@ public enum IDXLoader {
             }
             dims.append(value)
         }
-        let expected = dims.reduce(1, *)
+        // Each dimension is at most 2^28, so a product of three can overflow Int: check as we go.
+        var expected = 1
+        for d in dims {
+            let (product, overflow) = expected.multipliedReportingOverflow(by: d)
+            guard !overflow, product <= bytes.count else {
+                throw NASError.malformedData(file: path, offset: bytes.count,
+                                             reason: "payload truncated: dimensions \(dims) need more than the \(bytes.count - headerEnd) bytes present")
+            }
+            expected = product
+        }
         guard bytes.count - headerEnd == expected else {
             let what = bytes.count - headerEnd < expected ? "truncated" : "has trailing bytes"
             throw NASError.malformedData(file: path, offset: min(bytes.count, headerEnd + expected),
