@@ -13,6 +13,9 @@ public enum NASError: Error, Equatable, Sendable, CustomStringConvertible {
     case badRow(file: String, line: Int, reason: String)
     /// A caller-supplied argument outside its domain (sizes, lengths, k).
     case invalidArgument(name: String, reason: String)
+    /// A binary data file (IDX, CIFAR batch) whose content is wrong at byte `offset` of the
+    /// (decompressed) stream: bad magic number, impossible dimension, truncation.
+    case malformedData(file: String, offset: Int, reason: String)
 
     /// Human-readable one-line message; file-based errors read `file:line: message`.
     public var description: String {
@@ -29,6 +32,8 @@ public enum NASError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file):\(line): \(reason)"
         case let .invalidArgument(name, reason):
             return "invalid argument '\(name)': \(reason)"
+        case let .malformedData(file, offset, reason):
+            return "\(file): byte offset \(offset): \(reason)"
         }
     }
 }

@@ -10,9 +10,8 @@ struct Nasbook: AsyncParsableCommand {
         commandName: "nasbook",
         abstract: "Cheap, auditable neural architecture search as literate pipelines.",
         version: toolVersion,
-        subcommands: [StoreCommand.self, VerifyCommand.self,
-                      ListCommand.self, CheckCommand.self, RunCommand.self, StatusCommand.self, DagCommand.self,
-                      OpsCommand.self, GCCommand.self,
-                      LogCommand.self, LineageCommand.self, ShowCommand.self, ExportCommand.self, ReportCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, StatusCommand.self, ListCommand.self, DagCommand.self,
+                      OpsCommand.self, ReportCommand.self, LogCommand.self, LineageCommand.self, ShowCommand.self,
+                      ExportCommand.self, TrainCommand.self, StoreCommand.self, VerifyCommand.self, GCCommand.self]
     )
 }
