@@ -4,7 +4,7 @@
 #   bench/runner.sh      # needs the release build (scripts/setup) and python3
 #
 # Pipelines (bench/runner_gen.py writes each as pipelines/KIND.md and dvc.yaml):
-#   diamond  10 shell stages: src (10 MB random) -> two branches of 4 stages,
+#   diamond  10 shell stages: src (10 MB seeded CSV log) -> two branches of 4 stages,
 #            each a 5 MB byte rotation of its input (up on one
 #            branch, down on the other) -> join (5 MB); 55 MB written (the join equals r3, so 50 MB distinct).
 #   wide     200 independent trivial stages (echo): per-stage overhead.

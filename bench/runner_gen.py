@@ -13,7 +13,11 @@ CPU = "awk 'BEGIN{s=0; for(i=0;i<15000000;i++) s+=i%7; print s}'"
 # (name, [deps], command template, output file); {in:DEP} is DEP's output file.
 stages = []
 if kind == "diamond":
-    stages.append(("src", [], "head -c 10000000 /dev/urandom > {out}", "out.bin"))
+    # A realistic stage output: a seeded CSV training log (~10 MB). Random bytes would
+    # make the store-size comparison meaningless, since nothing can compress them.
+    log = ("awk 'BEGIN{srand(1); for(i=0;i<375000;i++) printf \"%d,%.6f,%.6f,%d\\n\", "
+           "i, rand(), exp(-i/90000)+rand()*0.01, int(rand()*10)}' > {out}")
+    stages.append(("src", [], log, "out.bin"))
     for side in ("l", "r"):
         prev = "src"
         for i in range(1, 5):

@@ -3,7 +3,7 @@ import NASStages
 import Pipeline
 import XCTest
 
-/// The shipped ReNAS documents validate against the `nasbook` registry, as
+/// The quickstart and the shipped ReNAS documents validate against the `nasbook` registry, as
 /// written and in their quick variant.
 final class RenasPipelineTests: XCTestCase {
     private let validator = PipelineValidator(registry: .nasbook, repositoryRoot: OpHarness.repositoryRoot)
@@ -15,7 +15,7 @@ final class RenasPipelineTests: XCTestCase {
     }
 
     func testDocumentsValidateWithoutDiagnostics() throws {
-        for name in ["renas-nb101.md", "renas-nb201.md"] {
+        for name in ["quickstart.md", "renas-nb101.md", "renas-nb201.md"] {
             let result = try check(name)
             XCTAssertEqual(result.diagnostics.map(\.description), [], name)
             XCTAssertNotNil(result.pipeline, name)

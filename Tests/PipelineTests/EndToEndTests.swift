@@ -86,11 +86,11 @@ final class EndToEndTests: XCTestCase {
         })
     }
 
-    func testQuickstartRunsCachesAndRerunsOnlyWhatChanged() async throws {
-        let text = try String(contentsOf: QuickstartTests.repositoryRoot.appendingPathComponent("pipelines/quickstart.md"),
+    func testTextDemoRunsCachesAndRerunsOnlyWhatChanged() async throws {
+        let text = try String(contentsOf: QuickstartTests.repositoryRoot.appendingPathComponent("pipelines/text-demo.md"),
                               encoding: .utf8)
         let validator = PipelineValidator(registry: .builtins, repositoryRoot: QuickstartTests.repositoryRoot)
-        let pipeline = try XCTUnwrap(validator.check(text, path: "pipelines/quickstart.md").pipeline)
+        let pipeline = try XCTUnwrap(validator.check(text, path: "pipelines/text-demo.md").pipeline)
         let store = DirectoryStore(root: root)
 
         let first = await scheduler(store, registry: .builtins, jobs: 2).run(pipeline)
@@ -109,7 +109,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(secondExecuted, [])
         XCTAssertEqual(second.outcomes["stats"]?.output, stats)
 
-        let variant = try XCTUnwrap(validator.check(text, path: "pipelines/quickstart.md",
+        let variant = try XCTUnwrap(validator.check(text, path: "pipelines/text-demo.md",
                                                     overrides: [try ParamOverride.parse("greet.repeat=1")]).pipeline)
         let third = await scheduler(store, registry: .builtins, jobs: 1).run(variant)
         XCTAssertTrue(third.succeeded)

@@ -7,14 +7,14 @@ final class QuickstartTests: XCTestCase {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    func testQuickstartValidatesWithoutWarnings() throws {
-        let url = Self.repositoryRoot.appendingPathComponent("pipelines/quickstart.md")
+    func testTextDemoValidatesWithoutWarnings() throws {
+        let url = Self.repositoryRoot.appendingPathComponent("pipelines/text-demo.md")
         let text = try String(contentsOf: url, encoding: .utf8)
         let result = PipelineValidator(registry: .builtins, repositoryRoot: Self.repositoryRoot)
-            .check(text, path: "pipelines/quickstart.md")
+            .check(text, path: "pipelines/text-demo.md")
         XCTAssertEqual(result.diagnostics.map(\.description), [])
         let pipeline = try XCTUnwrap(result.pipeline)
-        XCTAssertEqual(pipeline.document.title, "Quickstart")
+        XCTAssertEqual(pipeline.document.title, "Text demo")
         XCTAssertEqual(pipeline.orderedStages.map(\.name), ["greet", "farewell", "count", "combined", "stats"])
         XCTAssertEqual(pipeline.stage(named: "greet")?.params["text"], "hello literate pipelines")
     }
