@@ -96,7 +96,7 @@ struct TrainCommand: ParsableCommand {
 
     /// Uniform random images with random labels (10 classes), for throughput measurements only.
     func syntheticPair(train: Int, test: Int) throws -> (train: Dataset, test: Dataset) {
-        var rng = Numerics.SplitMix64(seed: seed)
+        var rng = SplitMix64(seed: seed)
         func make(_ n: Int) throws -> Dataset {
             let images = Tensor.randomUniform(shape: [n, imageSize, imageSize, imageChannels], generator: &rng)
             return try Dataset(images: images, labels: (0..<n).map { _ in Int(rng.next() % 10) }, classes: 10)

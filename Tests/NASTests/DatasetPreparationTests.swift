@@ -12,16 +12,16 @@ final class DatasetPreparationTests: XCTestCase {
 
     func testBalancedSubsetIsBalancedSeededAndKeepsPairs() throws {
         let data = Self.unbalanced()
-        var rng = Numerics.SplitMix64(seed: 1)
+        var rng = SplitMix64(seed: 1)
         let subset = try data.balancedSubset(30, generator: &rng)
         XCTAssertEqual(subset.classCounts, [10, 10, 10])
         for k in 0..<subset.count {  // image value = original index, whose label must match
             XCTAssertEqual(subset.labels[k], data.labels[Int(subset.images.storage[4 * k])])
         }
-        var same = Numerics.SplitMix64(seed: 1), other = Numerics.SplitMix64(seed: 2)
+        var same = SplitMix64(seed: 1), other = SplitMix64(seed: 2)
         XCTAssertEqual(try data.balancedSubset(30, generator: &same), subset)
         XCTAssertNotEqual(try data.balancedSubset(30, generator: &other), subset)
-        var more = Numerics.SplitMix64(seed: 1)
+        var more = SplitMix64(seed: 1)
         XCTAssertEqual(try data.balancedSubset(95, generator: &more).classCounts, [45, 30, 20])  // class 2 runs out
         XCTAssertThrowsError(try data.balancedSubset(101, generator: &more))
     }
@@ -52,21 +52,21 @@ final class DatasetPreparationTests: XCTestCase {
 
     func testAugmentationCropsAndFlipsWithinTheImage() {
         var image = Tensor(shape: [1, 2, 2, 1], storage: [1, 2, 3, 4])
-        var rng = Numerics.SplitMix64(seed: 0)
+        var rng = SplitMix64(seed: 0)
         Augmentation().apply(to: &image, generator: &rng)
         XCTAssertEqual(image.storage, [1, 2, 3, 4])  // identity draws nothing
-        XCTAssertEqual(rng, Numerics.SplitMix64(seed: 0))
+        XCTAssertEqual(rng, SplitMix64(seed: 0))
         var flips = 0
         for seed in 0..<20 {
             var x = Tensor(shape: [1, 2, 2, 1], storage: [1, 2, 3, 4])
-            var g = Numerics.SplitMix64(seed: UInt64(seed))
+            var g = SplitMix64(seed: UInt64(seed))
             Augmentation(horizontalFlip: true).apply(to: &x, generator: &g)
             XCTAssertTrue(x.storage == [1, 2, 3, 4] || x.storage == [2, 1, 4, 3])
             if x.storage == [2, 1, 4, 3] { flips += 1 }
         }
         XCTAssertTrue(flips > 0 && flips < 20)
         var y = Tensor(shape: [1, 3, 3, 1], storage: (1...9).map(Float.init))
-        var g = Numerics.SplitMix64(seed: 3)
+        var g = SplitMix64(seed: 3)
         Augmentation(cropPadding: 1).apply(to: &y, generator: &g)
         // Every value is either padding or an original pixel, and the sum can only drop.
         XCTAssertTrue(y.storage.allSatisfy { $0 == 0 || (1...9).contains(Int($0)) })

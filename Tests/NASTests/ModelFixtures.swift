@@ -18,7 +18,7 @@ enum ModelFixtures {
     /// `count` 8x8 one-channel images whose class (0, 1, 2) is the brightest third of the image
     /// (top rows, middle rows, bottom rows) plus noise: learnable by a tiny network.
     static func syntheticDataset(count: Int, side: Int = 8, seed: UInt64) -> Dataset {
-        var rng = Numerics.SplitMix64(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var storage: [Float] = []
         var labels: [Int] = []
         for i in 0..<count {

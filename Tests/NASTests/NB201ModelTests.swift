@@ -24,7 +24,7 @@ final class NB201ModelTests: XCTestCase {
     }
 
     func testCellModuleKeepsShapeAndDegenerateCellOutputsZero() throws {
-        var rng = Numerics.SplitMix64(seed: 9)
+        var rng = SplitMix64(seed: 9)
         let x = Tensor.randomNormal(shape: [2, 4, 4, 3], generator: &rng)
         let live = NB201CellModule(cell: ModelFixtures.cell(ModelFixtures.everyOp), channels: 3, generator: &rng)
         XCTAssertEqual(live.forward(x, training: true, context: .serial).shape, x.shape)

@@ -21,7 +21,7 @@ public struct Augmentation: Sendable, Hashable, Codable {
     public var isIdentity: Bool { cropPadding == 0 && !horizontalFlip }
 
     /// Augments a batch [N, H, W, C] in place, drawing 2 numbers per image from `generator`.
-    public func apply(to images: inout Tensor, generator: inout Numerics.SplitMix64) {
+    public func apply(to images: inout Tensor, generator: inout SplitMix64) {
         guard !isIdentity else { return }
         let (n, h, w, c) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
         let p = cropPadding

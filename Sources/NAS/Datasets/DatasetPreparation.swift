@@ -29,7 +29,7 @@ public struct DatasetPreparation: Sendable, Hashable, Codable {
 
     /// Applies the preparation; throws for impossible sizes.
     public func apply(train: Dataset, test: Dataset) throws -> (train: Dataset, test: Dataset) {
-        var rng = Numerics.SplitMix64(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var (tr, te) = (train, test)
         if let n = trainSubset { tr = try tr.balancedSubset(n, generator: &rng) }
         if let n = testSubset { te = try te.balancedSubset(n, generator: &rng) }
@@ -50,7 +50,7 @@ extension Dataset {
     /// `n` examples drawn class by class in round-robin (class 0, 1, …, each from its own
     /// seeded shuffle), so class counts differ by at most one unless a class runs out; the
     /// result keeps dataset order. Throws when `n` is not in 1...count.
-    public func balancedSubset(_ n: Int, generator: inout Numerics.SplitMix64) throws -> Dataset {
+    public func balancedSubset(_ n: Int, generator: inout SplitMix64) throws -> Dataset {
         guard n >= 1, n <= count else {
             throw NASError.invalidArgument(name: "subset", reason: "\(n) examples requested from a set of \(count)")
         }

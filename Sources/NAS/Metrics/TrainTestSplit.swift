@@ -1,3 +1,5 @@
+import Numerics
+
 /// A seeded split of `count` rows into a training set of `trainSize` rows and
 /// a test set of all remaining rows.
 public struct TrainTestSplit: Hashable, Sendable {

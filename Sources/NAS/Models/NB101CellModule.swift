@@ -19,7 +19,7 @@ public final class NB101CellModule: Layer {
     private var cachedVertexShapes: [[Int]] = []
 
     /// A cell from `inputChannels` to `outputChannels` channels, initialised from `generator`.
-    public init(cell: NB101Cell, inputChannels: Int, outputChannels: Int, name: String = "cell", generator: inout Numerics.SplitMix64) {
+    public init(cell: NB101Cell, inputChannels: Int, outputChannels: Int, name: String = "cell", generator: inout SplitMix64) {
         self.cell = cell
         channels = cell.vertexChannels(inputChannels: inputChannels, outputChannels: outputChannels)
         let n = cell.vertexCount
@@ -103,7 +103,7 @@ public final class NB101CellModule: Layer {
 }
 
 /// Conv (no bias) → BN → ReLU with `same` padding, the benchmark's conv and projection op.
-func convBNReLU(_ cin: Int, _ cout: Int, kernel: Int, name: String, generator: inout Numerics.SplitMix64) -> Sequential {
+func convBNReLU(_ cin: Int, _ cout: Int, kernel: Int, name: String, generator: inout SplitMix64) -> Sequential {
     Sequential([
         Conv2d(inChannels: cin, outChannels: cout, kernelSize: kernel, padding: kernel / 2, name: name + ".conv", generator: &generator),
         BatchNorm2d(channels: cout, name: name + ".bn"),

@@ -55,7 +55,7 @@ public final class NB101Model: Layer {
         if options.classes < 2 { throw NASError.invalidArgument(name: "classes", reason: "\(options.classes) must be at least 2") }
         self.cell = cell
         self.options = options
-        var rng = Numerics.SplitMix64(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let stem = Conv2d(inChannels: options.inputChannels, outChannels: options.stemChannels, kernelSize: 3, padding: 1,
                           name: "stem.conv", generator: &rng)
         stem.computesInputGradient = false

@@ -21,7 +21,7 @@ public final class NB201CellModule: Layer {
     private var activations: [Tensor?] = []
 
     /// A cell with `channels` channels on every node, initialised from `generator`.
-    public init(cell: NB201Cell, channels: Int, name: String = "cell", generator: inout Numerics.SplitMix64) {
+    public init(cell: NB201Cell, channels: Int, name: String = "cell", generator: inout SplitMix64) {
         self.cell = cell
         var layers: [(any Layer)?] = [], relu: [Bool] = []
         for (slot, edge) in NB201Cell.edges.enumerated() {

@@ -11,7 +11,7 @@ import Numerics
 /// a zero tensor (this is what makes pool/skip-heavy cells cheap). Parameter counts still follow
 /// the benchmark, whose `Zero` module has no parameters.
 func nb201EdgeLayer(_ op: NB201Op, channels c: Int, name: String,
-                    generator: inout Numerics.SplitMix64) -> (layer: (any Layer)?, usesReLU: Bool) {
+                    generator: inout SplitMix64) -> (layer: (any Layer)?, usesReLU: Bool) {
     switch op {
     case .none:
         return (nil, false)

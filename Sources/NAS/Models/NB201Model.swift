@@ -58,7 +58,7 @@ public final class NB201Model: Layer {
         try options.validate()
         self.cell = cell
         self.options = options
-        var rng = Numerics.SplitMix64(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let stemConv = Conv2d(inChannels: options.inputChannels, outChannels: options.channels, kernelSize: 3, padding: 1,
                               name: "stem.conv", generator: &rng)
         stemConv.computesInputGradient = false  // nobody needs dL/dimage

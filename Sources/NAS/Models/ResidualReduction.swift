@@ -13,7 +13,7 @@ public final class ResidualReduction: Layer {
 
     /// A reduction from `inChannels` to `outChannels`.
     public init(inChannels: Int, outChannels: Int, oddInput: Bool = false, name: String = "reduction",
-                generator: inout Numerics.SplitMix64) {
+                generator: inout SplitMix64) {
         main = Sequential([
             ReLU(),
             Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: 3, stride: 2, padding: 1,

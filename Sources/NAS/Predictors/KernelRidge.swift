@@ -1,3 +1,4 @@
+import Numerics
 import Foundation
 
 /// Kernel ridge regression with a Gaussian (RBF) kernel on standardised

@@ -14,7 +14,7 @@ final class ReNASNetwork {
     let fc1: Linear, relu3 = ReLU(), fc2: Linear, relu4 = ReLU(), fc3: Linear
 
     /// A freshly initialised network for `channels`×`side`×`side` inputs.
-    init(channels: Int, side: Int, generator: inout Numerics.SplitMix64) {
+    init(channels: Int, side: Int, generator: inout SplitMix64) {
         self.channels = channels
         self.side = side
         conv1 = Conv2d(inChannels: channels, outChannels: 38, kernelSize: 3, padding: 1, name: "conv1", generator: &generator)

@@ -103,7 +103,7 @@ public struct ReNASPredictor: RankPredictor {
             targets = labels.map { high > low ? ($0 - low) / (high - low) : 0.5 }
         }
         let context = ComputeContext(threads: options.threads)
-        var init_ = Numerics.SplitMix64(seed: seed)
+        var init_ = SplitMix64(seed: seed)
         let network = ReNASNetwork(channels: channels, side: side, generator: &init_)
         let parameters = network.parameters
         let adam = Adam(parameters: parameters)
@@ -137,7 +137,7 @@ public struct ReNASPredictor: RankPredictor {
         }
         try checkWidth(features)
         let x = try model.standardizer.transform(features)
-        var generator = Numerics.SplitMix64(seed: 0)  // weights are overwritten by `load`
+        var generator = SplitMix64(seed: 0)  // weights are overwritten by `load`
         let network = ReNASNetwork(channels: channels, side: side, generator: &generator)
         network.load(model.weights)
         let context = ComputeContext(threads: options.threads)

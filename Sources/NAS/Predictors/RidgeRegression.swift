@@ -1,3 +1,5 @@
+import Numerics
+
 /// Ridge regression on standardised features, closed form.
 ///
 /// Minimises (1/n)·‖y − ȳ − Xw‖² + α·‖w‖² over w, X standardised on the

@@ -27,7 +27,7 @@ public func train(model: any Layer, data: (train: Dataset, test: Dataset), recip
     let totalSteps = batches * recipe.epochs
     let schedule = CosineSchedule(base: recipe.learningRate, minimum: recipe.minimumLearningRate,
                                   warmupSteps: recipe.warmupEpochs * batches, totalSteps: totalSteps)
-    var rng = Numerics.SplitMix64(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var epochs: [EpochRecord] = []
     var exampleLosses: [[Float]] = [], exampleCorrect: [[Bool]] = []
     var finalOutcome: (correct: [Bool], margin: [Float]) = ([], [])

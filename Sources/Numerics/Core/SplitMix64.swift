@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Numerics owns its generator instead of using `SystemRandomNumberGenerator` so that every
 /// initialisation and sample is a pure function of the seed, on every platform and Swift version.
-public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
+public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     /// Current 64-bit state; advancing it by the golden-ratio increment is the whole algorithm.
     public private(set) var state: UInt64
 

@@ -1,24 +1,8 @@
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny, fast, fully specified
-/// generator, so that seeded splits and samples are identical on every
-/// platform and Swift version (the standard library's generator is not
-/// seedable). Numerics may carry its own generator; this one keeps `NAS`'s
-/// table utilities independent of it.
-public struct SplitMix64: RandomNumberGenerator, Hashable, Sendable {
-    /// Current state; the next output is derived from `state + golden gamma`.
-    public private(set) var state: UInt64
-
-    /// A generator seeded with `seed`.
-    public init(seed: UInt64) { state = seed }
-
-    /// Next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Integer sampling and shuffling on the project's one seeded generator.
+///
+/// These live beside the generator (not in `NAS`) so that every seeded split,
+/// sample and weight initialisation in the project draws from a single type.
+extension SplitMix64 {
     /// Uniform integer in `0..<bound` by rejection (Lemire's method), so the
     /// result does not depend on the standard library's `random(in:)` algorithm.
     public mutating func uniform(below bound: UInt64) -> UInt64 {
