@@ -11,6 +11,19 @@ private let libgit2Initialised: Int32 = git_libgit2_init()
 /// Makes sure libgit2 is initialised before any other libgit2 call.
 func ensureLibgit2() { _ = libgit2Initialised }
 
+extension Ledger {
+    /// Initialises libgit2 on a background thread and returns at once.
+    ///
+    /// libgit2's initialisation parses the system's CA certificate bundle (it
+    /// is built with mbedTLS), a few milliseconds that short commands would
+    /// otherwise spend before their first ledger call. Commands call this first
+    /// thing so that the work overlaps parsing the pipeline document; a ledger
+    /// call made meanwhile simply waits for it (the initialiser runs once).
+    public static func startInitialisingLibrary() {
+        Thread.detachNewThread { ensureLibgit2() }
+    }
+}
+
 /// Turns a negative libgit2 return code into `ProvenanceError.git` with libgit2's message.
 @discardableResult
 func gitCheck(_ code: Int32, _ operation: @autoclosure () -> String) throws -> Int32 {

@@ -211,7 +211,7 @@ struct LedgerIndex {
     }
 
     /// A shard's contents; empty when the file does not exist, `IndexCorruption` when it does not parse.
-    private func readShard<T: Decodable>(_ url: URL) throws -> [String: T] {
+    func readShard<T: Decodable>(_ url: URL) throws -> [String: T] {
         guard let data = FileManager.default.contents(atPath: url.path) else { return [:] }
         do {
             return try JSONDecoder().decode([String: T].self, from: data)
@@ -222,41 +222,14 @@ struct LedgerIndex {
 
     // MARK: Files
 
-    /// Replaces `url` atomically: write a unique temp file beside it, then rename(2).
-    /// Plain POSIX calls, because this runs once per index key during a rebuild.
+    /// Replaces `url` atomically with ArtifactStore's writer (temp file beside it, then
+    /// rename). No fsync: the index is derived data, and a crash leaves either the old
+    /// or the new file, which the freshness check and `IndexCorruption` rebuild handle.
     private func write(_ data: Data, to url: URL) throws {
-        let path = url.path
-        let temp = path + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        var fd = Glibc.open(temp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
-        if fd < 0 && errno == ENOENT {
-            do {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(),
-                                                        withIntermediateDirectories: true)
-            } catch {
-                throw ProvenanceError.io(path: path, message: "\(error)")
-            }
-            fd = Glibc.open(temp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
-        }
-        guard fd >= 0 else { throw ProvenanceError.io(path: temp, message: String(cString: strerror(errno))) }
-        let written = data.withUnsafeBytes { buf -> Int in
-            var done = 0
-            while done < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
-                if n < 0 { if errno == EINTR { continue }; return -1 }
-                done += n
-            }
-            return done
-        }
-        let failure = written < 0 ? String(cString: strerror(errno)) : nil
-        close(fd)
-        if let failure {
-            unlink(temp)
-            throw ProvenanceError.io(path: temp, message: failure)
-        }
-        guard rename(temp, path) == 0 else {
-            let message = String(cString: strerror(errno))
-            unlink(temp)
-            throw ProvenanceError.io(path: path, message: message)
+        do {
+            try AtomicFile.write(data, to: url.path, durable: false)
+        } catch {
+            throw ProvenanceError.io(path: url.path, message: "\(error)")
         }
     }
 

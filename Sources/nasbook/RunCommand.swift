@@ -38,6 +38,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var pipeline: String
         var commit: String?
+        var repeated: Bool
         var succeeded: Bool
         var interrupted: Bool
         var dryRun: Bool
@@ -46,6 +47,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        Ledger.startInitialisingLibrary()
         let parsed = try reportingErrors { try overrides.map(ParamOverride.parse) }
         let loaded = try reportingErrors { try repository.load(name, overrides: parsed) }
         let runner = try reportingErrors {
@@ -96,7 +98,9 @@ struct RunCommand: AsyncParsableCommand {
         var line = "\(result.pipeline): \(report.executed.count) executed, \(report.cached.count) cached"
         if !report.failures.isEmpty { line += ", \(report.failures.count) failed" }
         if result.interrupted { line += " (interrupted)" }
-        if let commit = result.commit { line += "; recorded as \(commit.short)" }
+        if let commit = result.commit {
+            line += result.repeated ? "; repeat of \(commit.short), logged on its ref" : "; recorded as \(commit.short)"
+        }
         print(line)
     }
 
@@ -114,7 +118,7 @@ struct RunCommand: AsyncParsableCommand {
             if dryRun, case .executed = outcome { stage.output = nil }
             return stage
         }
-        return Output(pipeline: result.pipeline, commit: result.commit?.hex, succeeded: result.succeeded,
+        return Output(pipeline: result.pipeline, commit: result.commit?.hex, repeated: result.repeated, succeeded: result.succeeded,
                       interrupted: result.interrupted, dryRun: dryRun, wouldRun: result.wouldRun, stages: stages)
     }
 }

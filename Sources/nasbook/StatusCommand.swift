@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Provenance
 
 /// `nasbook status NAME`: per stage, up to date or will run and why.
 struct StatusCommand: ParsableCommand {
@@ -17,6 +18,7 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
+        Ledger.startInitialisingLibrary()
         try reportingErrors {
             let loaded = try repository.load(name, overrides: try overrides.map(ParamOverride.parse))
             let runner = try PipelineRunner(storeRoot: store.storeURL, repositoryRoot: repository.repoURL,

@@ -12,7 +12,7 @@ final class RunnerCacheTests: XCTestCase {
     override func setUpWithError() throws { fixture = try RunnerFixture() }
     override func tearDown() { fixture.remove() }
 
-    func testSecondRunIsAllCacheHitsAndEachRunIsOneCommit() async throws {
+    func testSecondRunIsAllCacheHitsAndIsLoggedAsARepeatOfTheTip() async throws {
         let first = try await fixture.run(diamond)
         XCTAssertTrue(first.succeeded)
         XCTAssertEqual(fixture.counter.executed, ["a", "b", "c", "d"])
@@ -23,6 +23,23 @@ final class RunnerCacheTests: XCTestCase {
         XCTAssertEqual(fixture.counter.total, 0)
         XCTAssertEqual(Set(second.report.cached), ["a", "b", "c", "d"])
         XCTAssertEqual(second.report.outcomes["d"]?.output, d)
+        // Nothing changed, so no new commit: the run is a reflog entry naming the tip.
+        XCTAssertTrue(second.repeated)
+        XCTAssertEqual(second.commit, first.commit)
+        let ledger = try Ledger(storeRoot: fixture.storeRoot)
+        XCTAssertEqual(try ledger.runs(pipeline: "p").map(\.commit), [first.commit].compactMap { $0 })
+        let repeats = try ledger.repeats(pipeline: "p")
+        XCTAssertEqual(repeats.map(\.commit), [first.commit].compactMap { $0 })
+        XCTAssertTrue(repeats[0].message.hasPrefix("run p: 0 executed, 4 cached, 0 failed (host "), repeats[0].message)
+        XCTAssertEqual(second.records.count, 4, "the result still carries the cached records")
+    }
+
+    func testAllCachedRunWithAnEditedDocumentIsOneCommitOfCacheReuses() async throws {
+        let first = try await fixture.run(diamond)
+        let edited = diamond.replacingOccurrences(of: "Prose.", with: "Other prose.")
+        let second = try await fixture.run(edited)
+        XCTAssertEqual(fixture.counter.total, 0)
+        XCTAssertFalse(second.repeated, "a new document snapshot is worth a commit")
 
         let ledger = try Ledger(storeRoot: fixture.storeRoot)
         let runs = try ledger.runs(pipeline: "p")
@@ -36,7 +53,13 @@ final class RunnerCacheTests: XCTestCase {
             XCTAssertEqual(record.output, runs[1].records.first { $0.stage == record.stage }?.output)
         }
         XCTAssertEqual(runs[0].message, "run p: 0 executed, 4 cached, 0 failed")
-        XCTAssertEqual(String(decoding: try ledger.document(of: runs[0].commit), as: UTF8.self), diamond)
+        XCTAssertEqual(String(decoding: try ledger.document(of: runs[0].commit), as: UTF8.self), edited)
+        XCTAssertEqual(try ledger.repeats(pipeline: "p"), [])
+
+        // Running the edited document again repeats the new tip.
+        let third = try await fixture.run(edited)
+        XCTAssertTrue(third.repeated)
+        XCTAssertEqual(third.commit, second.commit)
     }
 
     func testProseEditReRunsNothing() async throws {

@@ -61,6 +61,7 @@ public struct PipelineRunner: Sendable {
         let scratchRoot = storeRoot.appendingPathComponent("tmp/run-\(getpid())-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: scratchRoot) }
         let journal = RunJournal()
+        let lookups = ledger.lookupSession()
         var scheduler = Scheduler(
             jobs: options.jobs, environment: options.environment,
             resolveInput: { stage, input, upstream in
@@ -69,7 +70,7 @@ public struct PipelineRunner: Sendable {
                 return digest
             },
             lookup: { key in
-                guard let hit = try self.ledger.cachedRecord(forCacheKey: key.digest),
+                guard let hit = try lookups.cachedRecord(forCacheKey: key.digest),
                       let output = hit.record.output, self.store.contains(output) else { return nil }
                 journal.noteHit(key.digest, hit.location)
                 return output
@@ -98,12 +99,22 @@ public struct PipelineRunner: Sendable {
         let records = journal.records(for: selected, report: report, pipeline: name, options: options, runStart: started)
         let message = Self.message(name: name, report: report, interrupted: interrupted, overrides: options.overrides)
         var commit: CommitID?
-        if !records.isEmpty {
+        var repeated = false
+        // A run that only restates the tip (the usual no-op re-run) is logged on the
+        // ref instead of committed: see `Ledger.recordRepeat` and docs/provenance.md.
+        if !records.isEmpty, !interrupted,
+           let tip = try ledger.tipRepeated(by: records, pipeline: name, document: document),
+           try ledger.recordRepeat(pipeline: name, of: tip,
+                                   message: message + " (host \(options.host), nasbook \(options.toolVersion))") {
+            commit = tip
+            repeated = true
+        } else if !records.isEmpty {
             commit = try ledger.commitRun(pipeline: name, records: records, document: document, message: message)
         }
         var result = RunResult(pipeline: name, report: report, commit: commit, records: records, wouldRun: [],
                                interrupted: interrupted)
         result.logTails = journal.logTails
+        result.repeated = repeated
         return result
     }
 
@@ -149,7 +160,8 @@ public struct RunResult: Sendable {
     public var pipeline: String
     /// Outcome of every scheduled stage.
     public var report: SchedulerReport
-    /// The ledger commit of this run; nil for dry runs and runs where no stage got as far as a record.
+    /// The ledger commit of this run (for a repeat, the tip it repeated); nil for dry runs
+    /// and runs where no stage got as far as a record.
     public var commit: CommitID?
     /// The records committed, in completion order.
     public var records: [RunRecord]
@@ -159,6 +171,10 @@ public struct RunResult: Sendable {
     public var interrupted: Bool
     /// Failed shell stages: the end of their log (stdout and stderr), for the error display.
     public var logTails: [String: String] = [:]
+    /// True when the run restated its pipeline's tip exactly (every stage cached with the
+    /// tip's keys and outputs) and was recorded as a reflog entry on the ref instead of a
+    /// new commit; `commit` is then the tip it repeated.
+    public var repeated = false
 
     /// A result.
     public init(pipeline: String, report: SchedulerReport, commit: CommitID?, records: [RunRecord],

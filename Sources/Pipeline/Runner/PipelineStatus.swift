@@ -42,6 +42,7 @@ extension PipelineRunner {
                 if lastKeys.count == pipeline.stages.count { break }
             }
         }
+        let lookups = ledger.lookupSession()
         var outputs: [String: Digest] = [:]
         var result: [StageStatus] = []
         for stage in pipeline.orderedStages {
@@ -61,7 +62,7 @@ extension PipelineRunner {
             let key = try? CacheKey.make(stage: stage, inputDigests: digests, environment: environment)
             var reasons: [String] = []
             if pendingUpstream.isEmpty, let key {
-                if let hit = try ledger.cachedRecord(forCacheKey: key.digest), let output = hit.record.output {
+                if let hit = try lookups.cachedRecord(forCacheKey: key.digest), let output = hit.record.output {
                     if store.contains(output) {
                         outputs[stage.name] = output
                         result.append(StageStatus(stage: stage.name, state: .upToDate, reasons: [], output: output))
@@ -92,6 +93,7 @@ extension PipelineRunner {
     func dryRun(_ pipeline: ValidatedPipeline, name: String, options: RunOptions,
                 onEvent: @escaping @Sendable (RunEvent) -> Void) async throws -> RunResult {
         let placeholders = PlaceholderDigests()
+        let lookups = ledger.lookupSession()
         var scheduler = Scheduler(
             jobs: 1, environment: options.environment,
             resolveInput: { stage, input, upstream in
@@ -101,7 +103,7 @@ extension PipelineRunner {
                 return try self.resolve(stage, input, upstream: upstream, store: false)
             },
             lookup: { key in
-                guard let hit = try self.ledger.cachedRecord(forCacheKey: key.digest),
+                guard let hit = try lookups.cachedRecord(forCacheKey: key.digest),
                       let output = hit.record.output, self.store.contains(output) else { return nil }
                 return output
             },
