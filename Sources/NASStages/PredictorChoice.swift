@@ -70,21 +70,23 @@ struct PredictorSettings: Hashable, Sendable, Codable {
         learningRate = try context.double("learning_rate", op: op)
     }
 
-    /// An unfitted predictor for cells of `space`.
-    func makePredictor(space: String) -> any RankPredictor {
+    /// An unfitted predictor for cells of `space`; `onEpoch` observes the CNN's
+    /// training epochs (done, total) for progress reports.
+    func makePredictor(space: String, onEpoch: (@Sendable (Int, Int) -> Void)? = nil) -> any RankPredictor {
         let options = ReNASPredictor.Options(epochs: epochs, batchSize: batchSize, learningRate: Float(learningRate))
+        func cnn(_ loss: ReNASPredictor.Loss) -> ReNASPredictor {
+            var cnn = space == "nb101" ? ReNASPredictor.nb101(loss: loss, options: options)
+                : ReNASPredictor.nb201(loss: loss, options: options)
+            cnn.onEpoch = onEpoch
+            return cnn
+        }
         switch variant {
-        case .renas:
-            return space == "nb101" ? ReNASPredictor.nb101(loss: .pairwise, options: options)
-                : ReNASPredictor.nb201(loss: .pairwise, options: options)
-        case .renasMSE:
-            return space == "nb101" ? ReNASPredictor.nb101(loss: .mse, options: options)
-                : ReNASPredictor.nb201(loss: .mse, options: options)
+        case .renas: return cnn(.pairwise)
+        case .renasMSE: return cnn(.mse)
         case .ridge: return RidgeRegression()
         case .kernelRidge: return KernelRidge()
         case .ensemble:
-            let cnn = space == "nb101" ? ReNASPredictor.nb101(loss: .pairwise, options: options)
-                : ReNASPredictor.nb201(loss: .pairwise, options: options)
+            let cnn = cnn(.pairwise)
             let tensor = space == "nb101" ? NB101ReNASEncoding().featureCount : NB201ReNASEncoding().featureCount
             let flat = space == "nb101" ? NB101FlatEncoding().featureCount : NB201FlatEncoding().featureCount
             return RankEnsemble([.init(cnn, columns: 0..<tensor), .init(KernelRidge(), columns: tensor..<(tensor + flat))])

@@ -11,6 +11,8 @@ public struct PredictorTrainOp: Op {
     /// Rows encoded and scored at a time, so a 20k-row NB101 test set never
     /// needs its whole 931-column feature matrix in memory.
     static let scoringBatch = 4096
+    /// Share of the progress bar given to fitting; scoring fills the rest.
+    static let fitShare = 0.8
 
     /// A `predictor.train` op.
     public init() {}
@@ -36,10 +38,15 @@ public struct PredictorTrainOp: Op {
 
         context.progress(OpProgress(fraction: 0, message: "fitting \(variant.rawValue) on \(table.train.count) cells"))
         let (trainX, encodingName) = try settings.features(table.train, op: op)
-        var predictor = settings.makePredictor(space: table.metadata.space)
+        // CNN fits report every epoch, so the CLI shows a moving bar and an ETA.
+        let reportProgress = context.progress
+        var predictor = settings.makePredictor(space: table.metadata.space) { done, total in
+            reportProgress(OpProgress(fraction: Double(done) / Double(total) * Self.fitShare,
+                                      message: "epoch \(done)/\(total)"))
+        }
         try nasFailure(op: op) { try predictor.fit(features: trainX, labels: table.train.accuracies, seed: seed) }
         try context.checkCancellation()
-        context.progress(OpProgress(fraction: 0.8, message: "scoring \(table.test.count) test cells"))
+        context.progress(OpProgress(fraction: Self.fitShare, message: "scoring \(table.test.count) test cells"))
         let trainScores = try nasFailure(op: op) { try predictor.predict(features: trainX) }
         let testScores = try Self.score(table.test, with: predictor, settings: settings, context: context, op: op)
 
@@ -78,6 +85,8 @@ public struct PredictorTrainOp: Op {
             let features = try settings.features(Array(rows[start..<end]), op: op).matrix
             scores += try nasFailure(op: op) { try predictor.predict(features: features) }
             start = end
+            context.progress(OpProgress(fraction: fitShare + (1 - fitShare) * Double(end) / Double(rows.count),
+                                        message: "scored \(end)/\(rows.count) test cells"))
         }
         return scores
     }

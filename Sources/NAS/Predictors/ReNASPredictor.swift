@@ -63,6 +63,10 @@ public struct ReNASPredictor: RankPredictor {
     public var options: Options
     /// Fitted state, nil before `fit`.
     public private(set) var model: Model?
+    /// Called after every training epoch with (epochs done, total epochs), e.g. to
+    /// drive a progress bar. An observer only: it receives no training state, so
+    /// it cannot change the fit.
+    public var onEpoch: (@Sendable (_ done: Int, _ total: Int) -> Void)?
 
     /// A predictor for `channels`×`side`×`side` channel-major features.
     public init(channels: Int, side: Int, loss: Loss = .pairwise, options: Options = Options()) {
@@ -110,7 +114,8 @@ public struct ReNASPredictor: RankPredictor {
         var order = Array(0..<x.rows)
         var shuffler = SplitMix64(seed: seed ^ 0x5EED_0F_BA7C4)
         let batches = (x.rows + options.batchSize - 1) / options.batchSize
-        for _ in 0..<options.epochs {
+        for epoch in 0..<options.epochs {
+            defer { onEpoch?(epoch + 1, options.epochs) }
             shuffler.shuffle(&order)
             for b in 0..<batches {
                 let rows = Array(order[(b * x.rows / batches)..<((b + 1) * x.rows / batches)])
