@@ -51,22 +51,20 @@ final class AsyncFileWriter {
 
     deinit { abandon() }
 
-    /// Queues a copy of `chunk`; throws the helper's error if it has failed.
-    func write(_ chunk: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < chunk.count {
-            if current == nil {
-                guard let slot = ring.acquire() else { throw failure.error ?? cancelled() }
-                current = slot
-                used = 0
-            }
-            let buffer = current!.buffer.bytes
-            let n = min(chunk.count - offset, buffer.count - used)
-            (buffer.baseAddress! + used).copyMemory(from: chunk.baseAddress! + offset, byteCount: n)
-            used += n
-            offset += n
-            if used == buffer.count { publishCurrent() }
+    /// Lets `body` write straight into the current buffer (no copy): `body` gets
+    /// the buffer's free part and returns how many bytes it wrote at its start.
+    /// Full buffers are handed to the helper. Throws the helper's error if it has failed.
+    func fill(_ body: (UnsafeMutableRawBufferPointer) throws -> Int) throws {
+        if current == nil {
+            guard let slot = ring.acquire() else { throw failure.error ?? cancelled() }
+            current = slot
+            used = 0
         }
+        let buffer = current!.buffer.bytes
+        let n = try body(UnsafeMutableRawBufferPointer(rebasing: buffer[used...]))
+        precondition(n <= buffer.count - used, "fill reported more bytes than it was given")  // programmer error
+        used += n
+        if used == buffer.count { publishCurrent() }
     }
 
     /// Waits until everything queued is written; throws the first write error.

@@ -1,4 +1,5 @@
 import Foundation
+import CZstd
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -100,8 +101,14 @@ public struct DiskBlobStore: BlobStore {
         let compressor = try ZstdCompressor(level: compressionLevel, workers: workers, pledgedSize: size, path: label)
         let writer = workers > 0 ? AsyncFileWriter(fd: temp.fd, path: temp.path) : nil
         defer { writer?.abandon() }
-        let sink = { (chunk: UnsafeRawBufferPointer) in
-            if let writer { try writer.write(chunk) } else { try Posix.writeAll(temp.fd, chunk, path: temp.path) }
+        // Small objects: one zstd-sized buffer, written out after every fill.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: writer == nil ? ZSTD_CStreamOutSize() : 0,
+                                                            alignment: 64)
+        defer { buffer.deallocate() }
+        let sink: CompressedSink = { fill in
+            if let writer { return try writer.fill(fill) }
+            let n = try fill(buffer)
+            try Posix.writeAll(temp.fd, UnsafeRawBufferPointer(rebasing: buffer[..<n]), path: temp.path)
         }
         let result = try produce { try compressor.compress($0, sink: sink) }
         try compressor.finish(sink: sink)

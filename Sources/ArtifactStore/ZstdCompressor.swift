@@ -1,6 +1,13 @@
 import CZstd
 import Foundation
 
+/// Where compressed bytes go. The sink calls `fill` with free space, once or
+/// several times; `fill` writes compressed bytes at the start of that space
+/// and returns how many. Handing out space instead of receiving finished
+/// chunks lets zstd write straight into the write-behind buffers, saving a
+/// copy of the whole compressed stream.
+typealias CompressedSink = (_ fill: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> Void
+
 /// Streaming zstd compressor producing exactly one frame with a content
 /// checksum and (when pledged) the content size in the header.
 ///
@@ -10,7 +17,6 @@ import Foundation
 /// how `DiskBlobStore.put(file:)` overlaps hashing with compression.
 final class ZstdCompressor {
     private let context: OpaquePointer
-    private let output: UnsafeMutableRawBufferPointer
     /// Path the frame is written to, for error messages only.
     private let path: String
 
@@ -25,8 +31,6 @@ final class ZstdCompressor {
         }
         self.context = context
         self.path = path
-        // Larger than ZSTD_CStreamOutSize so big objects cost fewer write(2) calls.
-        self.output = .allocate(byteCount: 1 << 20, alignment: 64)
         try check(ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, Int32(clamping: level)))
         try check(ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1))
         try check(ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, 1))
@@ -37,33 +41,29 @@ final class ZstdCompressor {
         try check(ZSTD_CCtx_setPledgedSrcSize(context, pledgedSize))
     }
 
-    deinit {
-        ZSTD_freeCCtx(context)
-        output.deallocate()
-    }
+    deinit { ZSTD_freeCCtx(context) }
 
-    /// Feeds `input`; compressed bytes that become available are passed to `sink`.
-    func compress(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// Feeds `input`; compressed bytes that become available go to `sink`.
+    func compress(_ input: UnsafeRawBufferPointer, sink: CompressedSink) throws {
         try run(input, directive: ZSTD_e_continue, sink: sink)
     }
 
     /// Ends the frame (writing the checksum) and flushes everything to `sink`.
-    func finish(sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    func finish(sink: CompressedSink) throws {
         try run(UnsafeRawBufferPointer(start: nil, count: 0), directive: ZSTD_e_end, sink: sink)
     }
 
-    private func run(_ input: UnsafeRawBufferPointer, directive: ZSTD_EndDirective,
-                     sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    private func run(_ input: UnsafeRawBufferPointer, directive: ZSTD_EndDirective, sink: CompressedSink) throws {
         var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
-        while true {
-            var outBuffer = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)
-            let remaining = ZSTD_compressStream2(context, &outBuffer, &inBuffer, directive)
-            try check(remaining)
-            if outBuffer.pos > 0 {
-                try sink(UnsafeRawBufferPointer(start: output.baseAddress, count: outBuffer.pos))
+        var done = false
+        while !done {
+            try sink { space in
+                var outBuffer = ZSTD_outBuffer(dst: space.baseAddress, size: space.count, pos: 0)
+                let remaining = ZSTD_compressStream2(context, &outBuffer, &inBuffer, directive)
+                try check(remaining)
+                done = directive == ZSTD_e_end ? remaining == 0 : inBuffer.pos == inBuffer.size
+                return outBuffer.pos
             }
-            let done = directive == ZSTD_e_end ? remaining == 0 : inBuffer.pos == inBuffer.size
-            if done { return }
         }
     }
 
