@@ -8,7 +8,11 @@ struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
         abstract: "List the recorded runs of a pipeline, newest first.",
-        discussion: "Each line: run id (short commit), time, message, and how many stages executed, were cached or failed."
+        discussion: """
+            Each line: run id (short commit), time, message, and how many stages executed, were cached or failed. \
+            A run that only repeats the latest recorded run is logged on the pipeline's ref instead of committed; \
+            --repeats lists those.
+            """
     )
 
     @OptionGroup var options: StoreOptions
@@ -21,6 +25,10 @@ struct LogCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
 
+    /// List repeats (no-op runs logged on the ref) instead of commits.
+    @Flag(name: .long, help: "List no-op runs instead: runs that repeated a recorded run exactly, logged on the ref rather than committed.")
+    var repeats = false
+
     /// Limit on the number of runs.
     @Option(name: .short, help: "Show at most N runs.")
     var n: Int?
@@ -30,6 +38,15 @@ struct LogCommand: ParsableCommand {
             let ledger = try openExistingLedger(options)
             // A typo gets "unknown pipeline … did you mean" rather than an empty listing.
             try ArtifactResolver(ledger: ledger, store: options.blobStore()).checkPipeline(name)
+            if repeats {
+                let list = Array(try ledger.repeats(pipeline: name).prefix(n.map { max(0, $0) } ?? Int.max))
+                if json {
+                    FileHandle.standardOutput.write(try RunLog.json(list) + Data("\n".utf8))
+                } else {
+                    for entry in list { print(RunLog.line(entry)) }
+                }
+                return
+            }
             let runs = try ledger.runs(pipeline: name, limit: n.map { max(0, $0) })
             if json {
                 FileHandle.standardOutput.write(try RunLog.json(runs) + Data("\n".utf8))

@@ -26,4 +26,16 @@ final class ReportTestsLog: XCTestCase {
                                         message: "headline\nmore detail", time: Timestamp(millisecondsSince1970: 0))
         XCTAssertEqual(RunLog.line(try f.ledger.run(id)), "\(id.short)  1970-01-01T00:00:00.000Z  headline  [0 executed, 0 cached, 0 failed]")
     }
+
+    func testRepeatsHaveTheirOwnLinesAndJSON() throws {
+        let f = try ReportFixture()
+        try f.ledger.recordRepeat(pipeline: "demo", of: f.run2, message: "run demo: 0 executed, 3 cached, 0 failed",
+                                  time: Timestamp(millisecondsSince1970: 1_700_000_100_000))
+        let repeats = try f.ledger.repeats(pipeline: "demo")
+        XCTAssertEqual(repeats.map(RunLog.line),
+                       ["repeat \(f.run2.short)  2023-11-14T22:15:00.000Z  run demo: 0 executed, 3 cached, 0 failed"])
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: RunLog.json(repeats)) as? [[String: String]])
+        XCTAssertEqual(json, [["commit": f.run2.hex, "time": "2023-11-14T22:15:00.000Z",
+                               "message": "run demo: 0 executed, 3 cached, 0 failed"]])
+    }
 }

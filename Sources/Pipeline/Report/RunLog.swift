@@ -51,4 +51,22 @@ public enum RunLog {
         }
         return try LineageRendering.encode(entries)
     }
+
+    /// `repeat 3f2a1b9c0d12  2026-11-23T02:47:08.000Z  message`: a no-op run logged
+    /// on the ref (see `Ledger.recordRepeat`); the commit is the run it repeated.
+    public static func line(_ repeated: RepeatedRun) -> String {
+        "repeat \(repeated.commit.short)  \(time(of: repeated))  \(repeated.message)"
+    }
+
+    /// Repeats as a JSON array of `{commit, time, message}` (`commit`: the run repeated).
+    public static func json(_ repeats: [RepeatedRun]) throws -> Data {
+        struct Entry: Encodable { let commit, time, message: String }
+        return try LineageRendering.encode(repeats.map {
+            Entry(commit: $0.commit.hex, time: time(of: $0).description, message: $0.message)
+        })
+    }
+
+    private static func time(of repeated: RepeatedRun) -> Timestamp {
+        Timestamp(millisecondsSince1970: repeated.secondsSince1970 * 1000)
+    }
 }
