@@ -51,6 +51,12 @@ struct YAMLNode: Sendable, Hashable {
         var message: String
     }
 
+    /// The rules `resolve` needs: YAML's null, bool, int and float scalars, in Yams'
+    /// default order. Yams' default resolver also has timestamp, merge-key and value
+    /// rules, whose tags `resolve` maps to plain strings anyway; leaving them out
+    /// spares every process compiling their regular expressions (part of a no-op run's start-up).
+    private static let resolver = Resolver.basic.appending(.bool).appending(.int).appending(.float).appending(.null)
+
     /// Parses `text`, whose first line is document line `firstLine` and whose
     /// columns are shifted right by `columnOffset`. Returns nil for an empty document.
     static func parse(_ text: String, firstLine: Int, columnOffset: Int) throws(SyntaxError) -> YAMLNode? {
@@ -60,7 +66,7 @@ struct YAMLNode: Sendable, Hashable {
         }
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            node = try Yams.compose(yaml: text, Self.resolver)
         } catch let error as YamlError {
             throw describe(error, place: place)
         } catch {
@@ -71,7 +77,7 @@ struct YAMLNode: Sendable, Hashable {
 
     /// Resolves one YAML scalar as written on a command line (`--set a.b=0.1`).
     static func scalar(_ text: String) -> ParamValue {
-        guard let node = try? Yams.compose(yaml: text), case .scalar = node else { return .string(text) }
+        guard let node = try? Yams.compose(yaml: text, Self.resolver), case .scalar = node else { return .string(text) }
         return convert(node, place: { _ in SourceLocation(line: 1, column: 1) }).paramValue
     }
 
