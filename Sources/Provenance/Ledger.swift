@@ -120,16 +120,25 @@ public final class Ledger: Sendable {
     /// Runs of `pipeline`, newest first, following first parents from the tip.
     /// - Parameter limit: at most this many runs (nil: all).
     public func runs(pipeline: String, limit: Int? = nil) throws -> [RunSummary] {
+        var out: [RunSummary] = []
+        try visitRuns(pipeline: pipeline, limit: limit) { out.append($0); return true }
+        return out
+    }
+
+    /// Reads runs of `pipeline` newest first, one at a time, until `body` returns
+    /// false or `limit` runs were read; for callers that usually stop early
+    /// (`status` needs only as many runs as it takes to see every stage).
+    public func visitRuns(pipeline: String, limit: Int? = nil, _ body: (RunSummary) throws -> Bool) throws {
         try Ledger.validatePipelineName(pipeline)
         let repo = try open()
-        var out: [RunSummary] = []
+        var count = 0
         var next = try repo.referenceTarget(Ledger.refName(pipeline: pipeline))
-        while let id = next, limit.map({ out.count < $0 }) ?? true {
+        while let id = next, limit.map({ count < $0 }) ?? true {
             let run = try readRun(repo, id)
-            out.append(run)
+            count += 1
+            guard try body(run) else { return }
             next = run.parent
         }
-        return out
     }
 
     /// The run committed as `commit`.

@@ -120,4 +120,19 @@ final class LedgerTests: XCTestCase {
         }
         XCTAssertThrowsError(try ledger.record(at: RecordLocation(pipeline: "demo", commit: missing, stage: "s")))
     }
+
+    func testVisitRunsStopsWhenTheVisitorSaysSo() throws {
+        let ledger = try Ledger(storeRoot: store)
+        var commits: [CommitID] = []
+        for i in 0..<3 {
+            commits.append(try ledger.commitRun(pipeline: "demo", records: [], document: Data(), message: "run \(i)"))
+        }
+        var seen: [CommitID] = []
+        try ledger.visitRuns(pipeline: "demo") { seen.append($0.commit); return seen.count < 2 }
+        XCTAssertEqual(seen, [commits[2], commits[1]], "newest first, and no run read after the visitor stopped")
+        seen = []
+        try ledger.visitRuns(pipeline: "demo", limit: 1) { seen.append($0.commit); return true }
+        XCTAssertEqual(seen, [commits[2]])
+        try ledger.visitRuns(pipeline: "none") { _ in XCTFail("a pipeline without a ref has no runs"); return true }
+    }
 }

@@ -34,13 +34,12 @@ extension PipelineRunner {
     public func status(of pipeline: ValidatedPipeline, name: String, environment: [String: String] = [:],
                        historyDepth: Int = 20) throws -> [StageStatus] {
         var lastKeys: [String: RunRecord] = [:]
-        if try ledger.tip(pipeline: name) != nil {
-            for run in try ledger.runs(pipeline: name, limit: historyDepth) {
-                for record in run.records where !record.keyRecord.isEmpty && lastKeys[record.stage] == nil {
-                    lastKeys[record.stage] = record
-                }
-                if lastKeys.count == pipeline.stages.count { break }
+        // Newest runs first, stopping once every stage has a record (no ref yet: no runs).
+        try ledger.visitRuns(pipeline: name, limit: historyDepth) { run in
+            for record in run.records where !record.keyRecord.isEmpty && lastKeys[record.stage] == nil {
+                lastKeys[record.stage] = record
             }
+            return lastKeys.count < pipeline.stages.count
         }
         let lookups = ledger.lookupSession()
         var outputs: [String: Digest] = [:]
@@ -58,7 +57,6 @@ extension PipelineRunner {
                 digests[input.name] = try resolve(stage, input, upstream: input.source.stageName.flatMap { outputs[$0] },
                                                   store: false)
             }
-            let previous = try lastKeys[stage.name].map { try KeyRecord(parsing: $0.keyRecord) }
             let key = try? CacheKey.make(stage: stage, inputDigests: digests, environment: environment)
             var reasons: [String] = []
             if pendingUpstream.isEmpty, let key {
@@ -71,6 +69,8 @@ extension PipelineRunner {
                     reasons.append("output missing from the store")
                 }
             }
+            // Parsed only for stages that will run: up-to-date ones need no explanation.
+            let previous = try lastKeys[stage.name].map { try KeyRecord(parsing: $0.keyRecord) }
             if let previous, let key {
                 reasons += KeyRecord.explainDifferences(from: previous, to: key.record)
                     .filter { line in !pendingUpstream.contains { line == "input \($0) changed" } }
