@@ -1,34 +1,32 @@
 import Foundation
 import CGit2
 
-/// A run that reproduced its pipeline's latest commit exactly (every stage
-/// restored from the cache with the same keys and outputs, same document), as
-/// recorded in the pipeline ref's reflog.
-public struct RepeatedRun: Sendable, Equatable {
-    /// Pipeline the run belongs to.
-    public let pipeline: String
-    /// The commit the run repeated (the ref's tip at the time).
-    public let commit: CommitID
-    /// When the run was recorded (whole seconds: reflog precision).
-    public let secondsSince1970: Int64
-    /// The run's summary line (counts, host, tool version, overrides).
-    public let message: String
-}
-
-/// Repeats: the cheap record of a no-op run.
+/// Repeats: the cheap commit of a no-op run.
 ///
-/// A run that changes nothing would otherwise add a commit whose records only
-/// restate the tip's keys and outputs with new times, and every such commit
-/// grows the producer and consumer indexes (cache reuses are indexed too).
-/// Instead the run appends one line to the ref's reflog
-/// (`<store>/.git/logs/refs/heads/pipelines/NAME`): the tip commit (old and new
-/// id are equal: the ref did not move), a `nasbook` signature with the time,
-/// and `nasbook: repeat of <commit>: <message>`. `git log -g
-/// refs/heads/pipelines/NAME` and `Ledger.repeats(pipeline:)` list them, so the
-/// run stays auditable; the lineage of every artifact is the tip's.
+/// A run that changes nothing (every stage restored from the cache with the
+/// tip's keys, inputs and outputs, same document) is still one commit on the
+/// pipeline's ref, as every run is, but a cheap one: it reuses the tree of the
+/// run it restates (no new blobs or trees), and its message says
+/// `repeat of <commit>: <summary>`. The ledger index skips repeat commits
+/// (their records are the restated run's, already indexed), so a no-op run
+/// writes one commit object, one compare-and-swap and the small `tips.json`,
+/// and the index no longer grows with every no-op run.
+///
+/// Reading a repeat (`runs`, `nasbook log`) gives the restated run's records
+/// with the repeat's own commit, time and message and `repeatOf` set; lineage
+/// through a repeat's id resolves to the same records.
 extension Ledger {
-    /// Reflog message prefix that marks a repeat (compare-and-swap entries say `nasbook: run`).
-    static let repeatPrefix = "nasbook: repeat of "
+    /// First-line prefix of a repeat commit's message.
+    static let repeatPrefix = "repeat of "
+
+    /// The restated commit when `message` is a repeat commit's message, and the summary after it.
+    static func parseRepeat(_ message: String) -> (of: CommitID, summary: String)? {
+        guard message.hasPrefix(repeatPrefix) else { return nil }
+        let rest = message.dropFirst(repeatPrefix.count)
+        guard rest.count >= 42, let id = CommitID(String(rest.prefix(40))),
+              rest.dropFirst(40).hasPrefix(": ") else { return nil }
+        return (id, String(rest.dropFirst(42)))
+    }
 
     /// The tip of `pipeline` when a run with `records` and `document` would only
     /// restate it, else nil. A repeat needs: every new record a cache reuse; the
@@ -53,52 +51,39 @@ extension Ledger {
         return tip
     }
 
-    /// Records a run of `pipeline` that repeated `tip` exactly, as a reflog entry.
+    /// Commits a run of `pipeline` that restated `tip` exactly: a commit whose
+    /// parent is `tip`, whose tree is `tip`'s, and whose message is
+    /// `repeat of <restated>: <message>`, where `<restated>` is the run whose
+    /// records the tree holds (`tip` itself, or what `tip` repeated).
     ///
-    /// Returns false, recording nothing, when the ref no longer points at `tip`
+    /// Returns nil, moving nothing, when the ref no longer points at `tip`
     /// (another run moved it): the caller then commits the run normally.
-    /// - Parameter message: one line; newlines are replaced by `; ` (reflog lines cannot hold them).
     @discardableResult
-    public func recordRepeat(pipeline: String, of tip: CommitID, message: String, time: Timestamp = .now()) throws -> Bool {
+    public func recordRepeat(pipeline: String, of tip: CommitID, message: String,
+                             time: Timestamp = .now()) throws -> CommitID? {
         try Ledger.validatePipelineName(pipeline)
         let repo = try open()
         let ref = Ledger.refName(pipeline: pipeline)
-        guard try repo.referenceTarget(ref) == tip else { return false }
-        let line = Ledger.repeatPrefix + "\(tip.hex): "
-            + message.split(separator: "\n", omittingEmptySubsequences: true).joined(separator: "; ")
-        var reflog: OpaquePointer?
-        try gitCheck(git_reflog_read(&reflog, repo.pointer, ref), "read reflog of \(ref)")
-        defer { git_reflog_free(reflog) }
-        var signature: UnsafeMutablePointer<git_signature>?
-        try gitCheck(git_signature_new(&signature, "nasbook", "nasbook@localhost", git_time_t(time.secondsSince1970), 0),
-                     "create signature")
-        defer { git_signature_free(signature) }
-        var oid = git_oid(tip)
-        try gitCheck(git_reflog_append(reflog, &oid, signature, line), "append to reflog of \(ref)")
-        try gitCheck(git_reflog_write(reflog), "write reflog of \(ref)")
-        return true
+        guard try repo.referenceTarget(ref) == tip else { return nil }
+        let info = try repo.commit(tip)
+        let restated = Ledger.parseRepeat(info.message)?.of ?? tip
+        let summary = message.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let body = message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).dropFirst().first
+        let text = Ledger.repeatPrefix + "\(restated.hex): \(summary)\n" + (body.map { "\($0)\n" } ?? "")
+        let commit = try repo.writeCommit(tree: info.tree, parent: tip, message: text, seconds: time.secondsSince1970)
+        guard try repo.compareAndSwap(ref, to: commit, expected: tip, log: "nasbook: repeat \(pipeline)") else {
+            return nil
+        }
+        try? index.refresh(repo) // cheap: the index skips repeat commits and only records the new tip
+        return commit
     }
 
-    /// Repeats recorded for `pipeline`, newest first.
-    public func repeats(pipeline: String) throws -> [RepeatedRun] {
-        try Ledger.validatePipelineName(pipeline)
-        let repo = try open()
-        let ref = Ledger.refName(pipeline: pipeline)
-        var reflog: OpaquePointer?
-        try gitCheck(git_reflog_read(&reflog, repo.pointer, ref), "read reflog of \(ref)")
-        defer { git_reflog_free(reflog) }
-        var out: [RepeatedRun] = []
-        // Index 0 is the newest entry.
-        for index in 0..<git_reflog_entrycount(reflog) {
-            guard let entry = git_reflog_entry_byindex(reflog, index),
-                  let text = git_reflog_entry_message(entry).map({ String(cString: $0) }),
-                  text.hasPrefix(Ledger.repeatPrefix),
-                  let id = git_reflog_entry_id_new(entry)?.pointee.commitID,
-                  let committer = git_reflog_entry_committer(entry) else { continue }
-            // `<40 hex>: <summary>`
-            let summary = text.dropFirst(Ledger.repeatPrefix.count + 42)
-            out.append(RepeatedRun(pipeline: pipeline, commit: id, secondsSince1970: Int64(committer.pointee.when.time),
-                                   message: String(summary)))
+    /// The repeat commits of `pipeline` (no-op runs), newest first.
+    public func repeats(pipeline: String, limit: Int? = nil) throws -> [RunSummary] {
+        var out: [RunSummary] = []
+        try visitRuns(pipeline: pipeline) { run in
+            if run.repeatOf != nil { out.append(run) }
+            return limit.map { out.count < $0 } ?? true
         }
         return out
     }

@@ -6,7 +6,8 @@ import ArtifactStore
 /// libgit2 straight into the object database (the working tree is never touched).
 ///
 /// Each pipeline has a ref `refs/heads/pipelines/<name>`; each run is one commit on
-/// it whose tree holds `records/<stage>.json`, `pipeline.md` and `run.json`.
+/// it whose tree holds `records/<stage>.json`, `pipeline.md` and `run.json` (a
+/// no-op run reuses the tree of the run it restates: see `recordRepeat`).
 /// Ref moves are compare-and-swap, so concurrent runs never lose a commit.
 ///
 /// Sendable because it holds only the store path: every call opens its own
@@ -177,6 +178,14 @@ public final class Ledger: Sendable {
         var ordered = file.stages.compactMap { byStage[$0] }
         let listed = Set(file.stages)
         ordered += records.filter { !listed.contains($0.stage) }
+        if let repeated = Ledger.parseRepeat(info.message) {
+            // A repeat shares the restated run's tree; its own time and message are the commit's.
+            var message = repeated.summary
+            while message.hasSuffix("\n") { message.removeLast() }
+            return RunSummary(pipeline: file.pipeline, commit: id, parent: info.parents.first,
+                              time: Timestamp(millisecondsSince1970: info.time * 1000), message: message,
+                              records: ordered, repeatOf: repeated.of)
+        }
         return RunSummary(pipeline: file.pipeline, commit: id, parent: info.parents.first, time: file.time,
                           message: file.message, records: ordered)
     }

@@ -157,6 +157,8 @@ struct LedgerIndex {
 
         mutating func add(_ repo: GitRepository, pipeline: String, commits: [CommitID]) throws {
             for commit in commits {
+                // A repeat restates an earlier commit's records (same tree): nothing new to index.
+                if Ledger.parseRepeat(try repo.commit(commit).message) != nil { continue }
                 for entry in try repo.entries(commit: commit, directory: "records") {
                     let what = "\(commit):records/\(entry.name)"
                     let record = try CanonicalJSON.decode(RunRecord.self, from: try repo.blobData(entry.oid, what: what),

@@ -10,8 +10,8 @@ struct LogCommand: ParsableCommand {
         abstract: "List the recorded runs of a pipeline, newest first.",
         discussion: """
             Each line: run id (short commit), time, message, and how many stages executed, were cached or failed. \
-            A run that only repeats the latest recorded run is logged on the pipeline's ref instead of committed; \
-            --repeats lists those.
+            A run that only repeats the latest recorded run is a cheap commit reusing that run's tree and reads \
+            "repeat of <run>"; --repeats lists only those.
             """
     )
 
@@ -25,8 +25,8 @@ struct LogCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
 
-    /// List repeats (no-op runs logged on the ref) instead of commits.
-    @Flag(name: .long, help: "List no-op runs instead: runs that repeated a recorded run exactly, logged on the ref rather than committed.")
+    /// List only repeats (no-op runs).
+    @Flag(name: .long, help: "List only no-op runs: runs that repeated a recorded run exactly.")
     var repeats = false
 
     /// Limit on the number of runs.
@@ -38,16 +38,8 @@ struct LogCommand: ParsableCommand {
             let ledger = try openExistingLedger(options)
             // A typo gets "unknown pipeline … did you mean" rather than an empty listing.
             try ArtifactResolver(ledger: ledger, store: options.blobStore()).checkPipeline(name)
-            if repeats {
-                let list = Array(try ledger.repeats(pipeline: name).prefix(n.map { max(0, $0) } ?? Int.max))
-                if json {
-                    FileHandle.standardOutput.write(try RunLog.json(list) + Data("\n".utf8))
-                } else {
-                    for entry in list { print(RunLog.line(entry)) }
-                }
-                return
-            }
-            let runs = try ledger.runs(pipeline: name, limit: n.map { max(0, $0) })
+            let limit = n.map { max(0, $0) }
+            let runs = repeats ? try ledger.repeats(pipeline: name, limit: limit) : try ledger.runs(pipeline: name, limit: limit)
             if json {
                 FileHandle.standardOutput.write(try RunLog.json(runs) + Data("\n".utf8))
             } else {

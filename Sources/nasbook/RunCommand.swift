@@ -99,7 +99,7 @@ struct RunCommand: AsyncParsableCommand {
         if !report.failures.isEmpty { line += ", \(report.failures.count) failed" }
         if result.interrupted { line += " (interrupted)" }
         if let commit = result.commit {
-            line += result.repeated ? "; repeat of \(commit.short), logged on its ref" : "; recorded as \(commit.short)"
+            line += "; recorded as \(commit.short)" + (result.repeated ? ", a repeat" : "")
         }
         print(line)
     }

@@ -12,7 +12,7 @@ final class RunnerCacheTests: XCTestCase {
     override func setUpWithError() throws { fixture = try RunnerFixture() }
     override func tearDown() { fixture.remove() }
 
-    func testSecondRunIsAllCacheHitsAndIsLoggedAsARepeatOfTheTip() async throws {
+    func testSecondRunIsAllCacheHitsAndIsCommittedAsARepeatOfTheTip() async throws {
         let first = try await fixture.run(diamond)
         XCTAssertTrue(first.succeeded)
         XCTAssertEqual(fixture.counter.executed, ["a", "b", "c", "d"])
@@ -23,14 +23,20 @@ final class RunnerCacheTests: XCTestCase {
         XCTAssertEqual(fixture.counter.total, 0)
         XCTAssertEqual(Set(second.report.cached), ["a", "b", "c", "d"])
         XCTAssertEqual(second.report.outcomes["d"]?.output, d)
-        // Nothing changed, so no new commit: the run is a reflog entry naming the tip.
+        // Nothing changed: the run is a cheap commit on the tip reusing its tree.
         XCTAssertTrue(second.repeated)
-        XCTAssertEqual(second.commit, first.commit)
         let ledger = try Ledger(storeRoot: fixture.storeRoot)
-        XCTAssertEqual(try ledger.runs(pipeline: "p").map(\.commit), [first.commit].compactMap { $0 })
-        let repeats = try ledger.repeats(pipeline: "p")
-        XCTAssertEqual(repeats.map(\.commit), [first.commit].compactMap { $0 })
-        XCTAssertTrue(repeats[0].message.hasPrefix("run p: 0 executed, 4 cached, 0 failed (host "), repeats[0].message)
+        let runs = try ledger.runs(pipeline: "p")
+        XCTAssertEqual(runs.map(\.commit), [second.commit, first.commit].compactMap { $0 })
+        XCTAssertEqual(runs[0].repeatOf, first.commit)
+        XCTAssertEqual(runs[0].parent, first.commit)
+        XCTAssertTrue(runs[0].message.hasPrefix("run p: 0 executed, 4 cached, 0 failed (host "), runs[0].message)
+        XCTAssertEqual(try ledger.repeats(pipeline: "p").map(\.commit), [second.commit].compactMap { $0 })
+        // A third no-op run restates the same executed run, not the repeat.
+        let third = try await fixture.run(diamond)
+        XCTAssertTrue(third.repeated)
+        XCTAssertEqual(try ledger.runs(pipeline: "p").first?.repeatOf, first.commit)
+        XCTAssertEqual(try ledger.runs(pipeline: "p").first?.parent, second.commit)
         XCTAssertEqual(second.records.count, 4, "the result still carries the cached records")
     }
 
@@ -59,7 +65,7 @@ final class RunnerCacheTests: XCTestCase {
         // Running the edited document again repeats the new tip.
         let third = try await fixture.run(edited)
         XCTAssertTrue(third.repeated)
-        XCTAssertEqual(third.commit, second.commit)
+        XCTAssertEqual(try ledger.run(XCTUnwrap(third.commit)).repeatOf, second.commit)
     }
 
     func testProseEditReRunsNothing() async throws {

@@ -3,7 +3,7 @@ import XCTest
 import ArtifactStore
 @testable import Provenance
 
-/// Repeats: no-op runs recorded as reflog entries on the pipeline ref.
+/// Repeats: no-op runs committed cheaply, reusing the tree of the run they restate.
 final class LedgerRepeatTests: XCTestCase {
     private var store: URL!
 
@@ -53,24 +53,30 @@ final class LedgerRepeatTests: XCTestCase {
         XCTAssertNil(try ledger.tipRepeated(by: again, pipeline: "other", document: document), "no tip")
     }
 
-    func testRepeatsAreLoggedNewestFirstWithoutMovingTheRef() throws {
+    func testRepeatsAreCommitsThatReuseTheRestatedTreeAndAreNotIndexed() throws {
         let ledger = try Ledger(storeRoot: store)
-        let (tip, _) = try executedRun(ledger)
-        XCTAssertEqual(try ledger.repeats(pipeline: "demo"), [], "compare-and-swap entries are not repeats")
-        XCTAssertTrue(try ledger.recordRepeat(pipeline: "demo", of: tip, message: "run demo: 0 executed, 2 cached\n\n--set a.x=1",
-                                              time: Timestamp(millisecondsSince1970: 1_700_000_100_000)))
-        XCTAssertTrue(try ledger.recordRepeat(pipeline: "demo", of: tip, message: "second",
-                                              time: Timestamp(millisecondsSince1970: 1_700_000_200_000)))
-        XCTAssertEqual(try ledger.tip(pipeline: "demo"), tip)
-        XCTAssertEqual(try ledger.runs(pipeline: "demo").count, 1)
-        XCTAssertEqual(try ledger.repeats(pipeline: "demo"), [
-            RepeatedRun(pipeline: "demo", commit: tip, secondsSince1970: 1_700_000_200, message: "second"),
-            RepeatedRun(pipeline: "demo", commit: tip, secondsSince1970: 1_700_000_100,
-                        message: "run demo: 0 executed, 2 cached; --set a.x=1"),
-        ])
-        if let log = try Fixture.git(["log", "-g", "--format=%gs", "refs/heads/pipelines/demo"], in: store) {
+        let (tip, records) = try executedRun(ledger)
+        XCTAssertEqual(try ledger.repeats(pipeline: "demo"), [], "an executed run is not a repeat")
+        let first = try XCTUnwrap(try ledger.recordRepeat(pipeline: "demo", of: tip,
+                                                         message: "run demo: 0 executed, 2 cached\n\n--set a.x=1",
+                                                         time: Timestamp(millisecondsSince1970: 1_700_000_100_000)))
+        let second = try XCTUnwrap(try ledger.recordRepeat(pipeline: "demo", of: first, message: "second",
+                                                          time: Timestamp(millisecondsSince1970: 1_700_000_200_000)))
+        XCTAssertEqual(try ledger.tip(pipeline: "demo"), second)
+        let runs = try ledger.runs(pipeline: "demo")
+        XCTAssertEqual(runs.map(\.commit), [second, first, tip])
+        XCTAssertEqual(runs.map(\.repeatOf), [tip, tip, nil], "a repeat of a repeat names the executed run")
+        XCTAssertEqual(runs[0].message, "second")
+        XCTAssertEqual(runs[1].message, "run demo: 0 executed, 2 cached\n\n--set a.x=1")
+        XCTAssertEqual(runs[1].time, Timestamp(millisecondsSince1970: 1_700_000_100_000))
+        XCTAssertEqual(runs[0].records, runs[2].records, "same tree")
+        XCTAssertEqual(try ledger.repeats(pipeline: "demo").map(\.commit), [second, first])
+        // The index skips repeats: the producer of B is still only the executed run.
+        XCTAssertEqual(try ledger.producers(of: Fixture.digest("B")).map(\.commit), [tip])
+        XCTAssertEqual(try ledger.cachedRecord(forCacheKey: records[1].cacheKey)?.location.commit, tip)
+        if let log = try Fixture.git(["log", "--format=%s", "refs/heads/pipelines/demo"], in: store) {
             XCTAssertEqual(log.status, 0, log.output)
-            XCTAssertTrue(log.output.hasPrefix("nasbook: repeat of \(tip.hex): second\n"), log.output)
+            XCTAssertTrue(log.output.hasPrefix("repeat of \(tip.hex): second\nrepeat of \(tip.hex): run demo"), log.output)
             let fsck = try Fixture.git(["fsck", "--strict", "--no-dangling"], in: store)!
             XCTAssertEqual(fsck.status, 0, fsck.output)
         }
@@ -82,7 +88,8 @@ final class LedgerRepeatTests: XCTestCase {
         let second = try ledger.commitRun(pipeline: "demo", records: reuses(records, of: first), document: document,
                                           message: "moved")
         XCTAssertNotEqual(first, second)
-        XCTAssertFalse(try ledger.recordRepeat(pipeline: "demo", of: first, message: "late"))
+        XCTAssertNil(try ledger.recordRepeat(pipeline: "demo", of: first, message: "late"))
+        XCTAssertEqual(try ledger.tip(pipeline: "demo"), second)
         XCTAssertEqual(try ledger.repeats(pipeline: "demo"), [])
     }
 }

@@ -100,13 +100,12 @@ public struct PipelineRunner: Sendable {
         let message = Self.message(name: name, report: report, interrupted: interrupted, overrides: options.overrides)
         var commit: CommitID?
         var repeated = false
-        // A run that only restates the tip (the usual no-op re-run) is logged on the
-        // ref instead of committed: see `Ledger.recordRepeat` and docs/provenance.md.
+        // A run that only restates the tip (the usual no-op re-run) is a cheap commit
+        // reusing the tip's tree: see `Ledger.recordRepeat` and docs/provenance.md.
         if !records.isEmpty, !interrupted,
            let tip = try ledger.tipRepeated(by: records, pipeline: name, document: document),
-           try ledger.recordRepeat(pipeline: name, of: tip,
-                                   message: message + " (host \(options.host), nasbook \(options.toolVersion))") {
-            commit = tip
+           let repeatCommit = try ledger.recordRepeat(pipeline: name, of: tip, message: Self.repeatMessage(message, options)) {
+            commit = repeatCommit
             repeated = true
         } else if !records.isEmpty {
             commit = try ledger.commitRun(pipeline: name, records: records, document: document, message: message)
@@ -152,6 +151,14 @@ public struct PipelineRunner: Sendable {
         if !overrides.isEmpty { line += "\n\n" + overrides.map { "--set \($0.text)" }.joined(separator: "\n") }
         return line
     }
+
+    /// A repeat's message: the run message with host and tool version on its first line
+    /// (a repeat commit holds no `run.json` of its own to carry them).
+    static func repeatMessage(_ message: String, _ options: RunOptions) -> String {
+        var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[0] += " (host \(options.host), nasbook \(options.toolVersion))"
+        return lines.joined(separator: "\n")
+    }
 }
 
 /// What one `PipelineRunner.run` did.
@@ -160,7 +167,7 @@ public struct RunResult: Sendable {
     public var pipeline: String
     /// Outcome of every scheduled stage.
     public var report: SchedulerReport
-    /// The ledger commit of this run (for a repeat, the tip it repeated); nil for dry runs
+    /// The ledger commit of this run (a repeat's own cheap commit, see `repeated`); nil for dry runs
     /// and runs where no stage got as far as a record.
     public var commit: CommitID?
     /// The records committed, in completion order.
