@@ -45,6 +45,20 @@ struct SamplingStudyReport {
             case fractionOfFullGain = "fraction_of_full_gain", maxScoredPerIteration = "max_scored_per_iteration"
             case meanFinalBest = "mean_final_best"
         }
+
+        /// Writes every key, an unknown median or fraction as an explicit null.
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(queriesToTarget, forKey: .queriesToTarget)
+            try c.encode(reached, forKey: .reached)
+            try c.encode(medianQueries, forKey: .medianQueries)
+            try c.encode(gain, forKey: .gain)
+            try c.encode(gainInterval, forKey: .gainInterval)
+            try c.encode(medianGain, forKey: .medianGain)
+            try c.encode(fractionOfFullGain, forKey: .fractionOfFullGain)
+            try c.encode(maxScoredPerIteration, forKey: .maxScoredPerIteration)
+            try c.encode(meanFinalBest, forKey: .meanFinalBest)
+        }
     }
 
     let metrics: Metrics

@@ -24,7 +24,7 @@ public struct SearchPredictorOp: Op {
     public var descriptor: OpDescriptor {
         let predictors: [PredictorVariant] = [.ridge, .kernelRidge, .renas, .renasMSE]
         let predictorParams = PredictorSettings.params.filter { $0.name != "encoding" } + [
-            ParamSpec("encoding", .string, default: "path", allowed: EncodingChoice.allCases.map { .string($0.rawValue) },
+            ParamSpec("encoding", .string, default: "flat", allowed: EncodingChoice.allCases.map { .string($0.rawValue) },
                       doc: "cell encoding the predictor reads: path, flat or renas (the CNN predictors need renas)"),
         ]
         return OpDescriptor(
@@ -35,6 +35,8 @@ public struct SearchPredictorOp: Op {
                           doc: "nb201 (CIFAR-10 table, valid_top1 searched, test_top1 reported) or nb101 (the table's cells, val_acc_108)"),
                 ParamSpec("strategies", .list(.string), default: .array(Self.strategyNames.map { .string($0) }),
                           doc: "any of full, random-subset, smart-subset, random-search, evolution"),
+                ParamSpec("only", .string, default: "",
+                          doc: "when set, run just this strategy (a scalar, so `--set only=full` can pick one)"),
                 ParamSpec("budget", .int, default: 300, range: 2...1_000_000, doc: "oracle queries per run"),
                 ParamSpec("n0", .int, default: 20, range: 2...1_000_000, doc: "random queries before the first predictor fit"),
                 ParamSpec("k", .int, default: 10, range: 1...100_000, doc: "cells queried per iteration (top-k of the candidates)"),
@@ -48,6 +50,8 @@ public struct SearchPredictorOp: Op {
                 ParamSpec("tournament", .int, default: 5, range: 1...100_000, doc: "evolution: tournament size S"),
                 ParamSpec("predictor", .string, default: "kernel-ridge", allowed: predictors.map { .string($0.rawValue) },
                           doc: "predictor refitted every iteration: ridge, kernel-ridge, renas, renas-mse"),
+                ParamSpec("labels", .string, default: "rank", allowed: LabelTransform.allCases.map { .string($0.rawValue) },
+                          doc: "predictor training labels: identity (validation accuracy) or rank (scaled ranks)"),
                 ParamSpec("seeds", .int, default: 20, range: 1...10_000, doc: "runs per strategy, seeds seed_offset..<seed_offset+N"),
                 ParamSpec("seed_offset", .int, default: 0, range: 0...1e9, doc: "first seed (tune on other seeds than you report)"),
                 ParamSpec("target_tolerance", .double, default: 0.1, range: 0...100,

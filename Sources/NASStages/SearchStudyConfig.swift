@@ -17,6 +17,7 @@ struct SearchStudyConfig {
     var population: Int
     var tournament: Int
     var predictor: PredictorSettings
+    var labels: LabelTransform
     var seeds: [UInt64]
     var tolerance: Double
     var resamples: Int
@@ -25,6 +26,8 @@ struct SearchStudyConfig {
     init(_ context: OpContext, op: String) throws {
         space = try context.string("space", op: op)
         strategies = try context.stringList("strategies", op: op)
+        let only = try context.string("only", op: op)
+        if !only.isEmpty { strategies = [only] }
         guard !strategies.isEmpty, Set(strategies).count == strategies.count else {
             throw PipelineError.opFailed(op: op, reason: "strategies must be a non-empty list without repeats")
         }
@@ -49,6 +52,11 @@ struct SearchStudyConfig {
         }
         let variant = try PredictorVariant.parse(try context.string("predictor", op: op), op: op)
         predictor = try PredictorSettings(context, variant: variant, op: op)
+        let labelName = try context.string("labels", op: op)
+        guard let labels = LabelTransform(rawValue: labelName) else {
+            throw PipelineError.opFailed(op: op, reason: "unknown labels '\(labelName)'")
+        }
+        self.labels = labels
         let count = try context.int("seeds", op: op), offset = try context.int("seed_offset", op: op)
         seeds = (0..<count).map { UInt64(offset + $0) }
         tolerance = try context.double("target_tolerance", op: op)
@@ -72,7 +80,7 @@ struct SearchStudyConfig {
         return strategies.map { name in
             func guided(_ strategy: CandidateStrategy) -> SearchMethod {
                 .predictorGuided(PredictorGuidedSearch(budget: budget, initialSize: initialSize, batchSize: batchSize,
-                                                       strategy: strategy, makePredictor: make))
+                                                       strategy: strategy, labels: labels, makePredictor: make))
             }
             switch name {
             case "full": return guided(.fullAccess)

@@ -33,11 +33,18 @@ extension SearchSpaceGraph where Cell == NB101Cell {
     /// the 423,624 cells, so a neighbourhood keeps only mutants it has.
     public static func nb101<E: CellEncoding>(table: NB101Table, encoding: E) throws -> SearchSpaceGraph
     where E.Cell == NB101Cell {
-        let cells = table.records.map(\.cell)
+        try nb101(cells: table.records.map(\.cell), encoding: encoding)
+    }
+
+    /// `cells` (pairwise non-isomorphic) as a space; neighbours as for a table.
+    public static func nb101<E: CellEncoding>(cells: [NB101Cell], encoding: E) throws -> SearchSpaceGraph
+    where E.Cell == NB101Cell {
         var hasher = NB101Fingerprinter()
         var indexByDigest: [MD5Words: Int] = [:]
         for (i, cell) in cells.enumerated() {
-            indexByDigest[hasher.digest(rows: cell.rows, labels: cell.fingerprintLabels)] = i
+            guard indexByDigest.updateValue(i, forKey: hasher.digest(rows: cell.rows, labels: cell.fingerprintLabels)) == nil else {
+                throw NASError.invalidArgument(name: "cells", reason: "cell \(i) (\(cell)) is isomorphic to an earlier one")
+            }
         }
         let neighbours = cells.enumerated().map { i, cell in
             cell.mutations.compactMap { indexByDigest[hasher.digest(rows: $0.rows, labels: $0.fingerprintLabels)] }

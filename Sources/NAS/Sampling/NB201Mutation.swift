@@ -1,5 +1,5 @@
 extension NB201Cell {
-    /// The 30 cells that differ from this one in exactly one edge's operation
+    /// The 24 cells that differ from this one in exactly one edge's operation
     /// (6 edges × 4 other ops): the mutation neighbourhood used by local
     /// search and regularized evolution on NAS-Bench-201 (Dong & Yang's
     /// evolution baseline mutates one edge the same way). Ordered by edge,
@@ -20,7 +20,7 @@ extension NB201Cell {
 
 extension SearchSpaceGraph where Cell == NB201Cell {
     /// All 15,625 NAS-Bench-201 cells in `canonicalIndex` order, encoded by
-    /// `encoding`, each with its 30 one-edge mutants as neighbours.
+    /// `encoding`, each with its 24 one-edge mutants as neighbours.
     public static func nb201<E: CellEncoding>(encoding: E) throws -> SearchSpaceGraph where E.Cell == NB201Cell {
         try SearchSpaceGraph(name: "nb201", cells: NB201Cell.all, encoding: encoding, mutations: \.mutations)
     }

@@ -19,15 +19,18 @@ public struct PredictorGuidedSearch: Sendable {
     public var strategy: CandidateStrategy
     /// A fresh, unfitted predictor.
     public var makePredictor: @Sendable () -> any RankPredictor
+    /// Labels the predictor is fitted on.
+    public var labels: LabelTransform
 
     /// A search configuration.
     public init(budget: Int, initialSize: Int, batchSize: Int, strategy: CandidateStrategy,
-                makePredictor: @escaping @Sendable () -> any RankPredictor) {
+                labels: LabelTransform = .identity, makePredictor: @escaping @Sendable () -> any RankPredictor) {
         self.budget = budget
         self.initialSize = initialSize
         self.batchSize = batchSize
         self.strategy = strategy
         self.makePredictor = makePredictor
+        self.labels = labels
     }
 
     /// Runs one search of `space` against `oracle` with `seed`.
@@ -48,7 +51,7 @@ public struct PredictorGuidedSearch: Sendable {
         while state.remaining > 0 {
             iteration += 1
             var predictor = makePredictor()
-            let labels = state.trace.validation
+            let labels = self.labels.apply(state.trace.validation)
             try predictor.fit(features: space.features.selecting(rows: state.trace.queried), labels: labels,
                               seed: seed &+ iteration &* 0x9E37_79B9)
             let candidates = try strategy.candidates(state, predictor: predictor, rng: &rng)
