@@ -9,6 +9,7 @@ struct SamplingStudyReport {
     struct Metrics: Codable, Hashable {
         var space: String
         var cells: Int
+        var meanNeighbours: Double
         var targetCells: [Int]
         var targetDefinition: String
         var expectedRandomQueries: Double
@@ -20,7 +21,7 @@ struct SamplingStudyReport {
         var strategies: [String: Strategy]
 
         enum CodingKeys: String, CodingKey {
-            case space, cells, targetCells = "target_cells", targetDefinition = "target_definition"
+            case space, cells, meanNeighbours = "mean_neighbours", targetCells = "target_cells", targetDefinition = "target_definition"
             case expectedRandomQueries = "expected_random_queries", medianRandomQueries = "median_random_queries"
             case budget, predictor, encoding, seeds, strategies
         }
@@ -65,7 +66,7 @@ struct SamplingStudyReport {
     let studies: [MethodStudy]
 
     /// Summarises `studies` against `target`.
-    init(studies: [MethodStudy], target: SearchTarget, space: String, budget: Int, predictor: String,
+    init(studies: [MethodStudy], target: SearchTarget, space: String, meanNeighbours: Double, budget: Int, predictor: String,
          encoding: String, resamples: Int) throws {
         let expected = SampleEfficiency.expectedRandomQueries(spaceSize: target.spaceSize, targets: target.cells.count)
         let randomMedian = SampleEfficiency.medianRandomQueries(spaceSize: target.spaceSize, targets: target.cells.count)
@@ -85,7 +86,7 @@ struct SamplingStudyReport {
         }
         self.studies = studies
         self.metrics = Metrics(
-            space: space, cells: target.spaceSize, targetCells: target.cells.sorted(),
+            space: space, cells: target.spaceSize, meanNeighbours: meanNeighbours, targetCells: target.cells.sorted(),
             targetDefinition: target.definition, expectedRandomQueries: expected, medianRandomQueries: randomMedian,
             budget: budget, predictor: predictor, encoding: encoding, seeds: studies.first?.seeds ?? [],
             strategies: strategies)
@@ -142,9 +143,10 @@ struct SamplingStudyReport {
         let m = metrics
         let target = ReportTable(
             title: "Target (\(m.space), \(m.cells) cells)",
-            columns: ["definition", "cells", "random search: expected queries", "random search: median queries"],
+            columns: ["definition", "cells", "random search: expected queries", "random search: median queries",
+                      "mean neighbourhood size"],
             rows: [[m.targetDefinition, String(m.targetCells.count), String(format: "%.1f", m.expectedRandomQueries),
-                    String(m.medianRandomQueries)]])
+                    String(m.medianRandomQueries), String(format: "%.2f", m.meanNeighbours)]])
         let rows = studies.map { study -> [String] in
             let s = m.strategies[study.method]!  // one entry per study, built in init
             return [study.method, "\(s.reached)/\(s.queriesToTarget.count)",

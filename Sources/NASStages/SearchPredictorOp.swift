@@ -108,7 +108,9 @@ public struct SearchPredictorOp: Op {
             studies.append(study)
         }
         return try nasFailure(op: op) {
-            try SamplingStudyReport(studies: studies, target: target, space: space.name, budget: config.budget,
+            try SamplingStudyReport(studies: studies, target: target, space: space.name,
+                                    meanNeighbours: Double(space.neighbours.map(\.count).reduce(0, +)) / Double(space.count),
+                                    budget: config.budget,
                                     predictor: config.predictor.variant.rawValue, encoding: config.predictor.encoding.rawValue,
                                     resamples: config.resamples)
         }

@@ -30,6 +30,7 @@ final class SearchPredictorOpTests: XCTestCase {
         let data = try Data(contentsOf: out.appendingPathComponent("metrics.json"))
         let metrics = try JSONDecoder().decode(SamplingStudyReport.Metrics.self, from: data)
         XCTAssertEqual(metrics.cells, 15_625)
+        XCTAssertEqual(metrics.meanNeighbours, 24)
         XCTAssertEqual(metrics.targetCells.count, 8)
         XCTAssertEqual(metrics.expectedRandomQueries, 15_626.0 / 9, accuracy: 1e-9)
         XCTAssertEqual(Set(metrics.strategies.keys), ["full", "smart-subset", "random-search"])
@@ -40,7 +41,7 @@ final class SearchPredictorOpTests: XCTestCase {
         let space = try SearchSpaceGraph.nb201(encoding: NB201FlatEncoding())
         let search = PredictorGuidedSearch(budget: 40, initialSize: 10, batchSize: 10,
                                            strategy: .smartSubset(SmartSubset(size: 156, parents: 3, randomShare: 0.1)),
-                                           makePredictor: { RidgeRegression() })
+                                           labels: .rank, makePredictor: { RidgeRegression() })
         let study = try MethodStudy(method: .predictorGuided(search), space: space, oracle: try TableOracle.nb201(table),
                                     seeds: [0, 1])
         let target = try SearchTarget(cells: Set(metrics.targetCells), spaceSize: 15_625, definition: "")
