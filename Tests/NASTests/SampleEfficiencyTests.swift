@@ -61,6 +61,9 @@ final class SampleEfficiencyTests: XCTestCase {
         let archs = Set(target.cells.map { table.archIndex.arch(of: space.cells[$0]) })
         XCTAssertEqual(archs, [6111, 13714, 9930, 3731, 5111, 81, 1459, 5292])
         XCTAssertEqual(SampleEfficiency.expectedRandomQueries(spaceSize: 15_625, targets: 8), 15_626.0 / 9, accuracy: 1e-9)
+        XCTAssertEqual(SampleEfficiency.medianRandomQueries(spaceSize: 15_625, targets: 8), 1297)
+        XCTAssertGreaterThan(SampleEfficiency.randomMissProbability(after: 1296, spaceSize: 15_625, targets: 8), 0.5)
+        XCTAssertLessThanOrEqual(SampleEfficiency.randomMissProbability(after: 1297, spaceSize: 15_625, targets: 8), 0.5)
         XCTAssertTrue(target.definition.contains("8 of 15625 cells"), target.definition)
     }
 

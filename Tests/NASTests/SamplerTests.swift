@@ -113,6 +113,12 @@ final class SamplerTests: XCTestCase {
         }
     }
 
+    func testRankLabelsShareTiesAndSpanZeroToOne() {
+        XCTAssertEqual(LabelTransform.rank.apply([3, 1, 2, 2]), [1, 0, 0.5, 0.5])
+        XCTAssertEqual(LabelTransform.rank.apply([10, 90.5, 91.6]), [0, 0.5, 1], "a 10 % outlier is just the lowest rank")
+        XCTAssertEqual(LabelTransform.identity.apply([3, 1]), [3, 1])
+    }
+
     func testBadSettingsThrow() throws {
         let space = try SyntheticSpace.space(bits: 4)
         let oracle = try SyntheticSpace.oracle(bits: 4)
