@@ -8,6 +8,8 @@ struct SamplingStudyReport {
     /// `metrics.json`.
     struct Metrics: Codable, Hashable {
         var space: String
+        /// `test` or `validation`: what the best-so-far curves plot.
+        var reported: String
         var cells: Int
         var meanNeighbours: Double
         var targetCells: [Int]
@@ -21,7 +23,8 @@ struct SamplingStudyReport {
         var strategies: [String: Strategy]
 
         enum CodingKeys: String, CodingKey {
-            case space, cells, meanNeighbours = "mean_neighbours", targetCells = "target_cells", targetDefinition = "target_definition"
+            case space, reported, cells, meanNeighbours = "mean_neighbours", targetCells = "target_cells"
+            case targetDefinition = "target_definition"
             case expectedRandomQueries = "expected_random_queries", medianRandomQueries = "median_random_queries"
             case budget, predictor, encoding, seeds, strategies
         }
@@ -66,8 +69,8 @@ struct SamplingStudyReport {
     let studies: [MethodStudy]
 
     /// Summarises `studies` against `target`.
-    init(studies: [MethodStudy], target: SearchTarget, space: String, meanNeighbours: Double, budget: Int, predictor: String,
-         encoding: String, resamples: Int) throws {
+    init(studies: [MethodStudy], target: SearchTarget, space: String, reported: String, meanNeighbours: Double,
+         budget: Int, predictor: String, encoding: String, resamples: Int) throws {
         let expected = SampleEfficiency.expectedRandomQueries(spaceSize: target.spaceSize, targets: target.cells.count)
         let randomMedian = SampleEfficiency.medianRandomQueries(spaceSize: target.spaceSize, targets: target.cells.count)
         var strategies: [String: Strategy] = [:]
@@ -86,7 +89,8 @@ struct SamplingStudyReport {
         }
         self.studies = studies
         self.metrics = Metrics(
-            space: space, cells: target.spaceSize, meanNeighbours: meanNeighbours, targetCells: target.cells.sorted(),
+            space: space, reported: reported, cells: target.spaceSize, meanNeighbours: meanNeighbours,
+            targetCells: target.cells.sorted(),
             targetDefinition: target.definition, expectedRandomQueries: expected, medianRandomQueries: randomMedian,
             budget: budget, predictor: predictor, encoding: encoding, seeds: studies.first?.seeds ?? [],
             strategies: strategies)
@@ -134,7 +138,7 @@ struct SamplingStudyReport {
             return SVGPlot.Series(name: study.method, x: curve.indices.map { Double($0 + 1) }, y: curve, style: .line)
         }
         return SVGPlot(title: "Best-so-far accuracy (\(metrics.space), mean over \(metrics.seeds.count) seeds)",
-                       xLabel: "oracle queries", yLabel: "test accuracy of best-validation cell (%)",
+                       xLabel: "oracle queries", yLabel: "\(metrics.reported) accuracy of best-validation cell (%)",
                        series: series, xScale: .log).render()
     }
 
@@ -160,7 +164,7 @@ struct SamplingStudyReport {
         let strategies = ReportTable(
             title: "Queries to the target and sample-efficiency gain over random search (\(m.predictor) on \(m.encoding))",
             columns: ["strategy", "reached", "median queries", "gain", "95 % CI", "of full-access gain",
-                      "cells scored / iteration", "mean final best (%)"],
+                      "cells scored / iteration", "mean final best (\(m.reported), %)"],
             rows: rows)
         return [target, strategies]
     }

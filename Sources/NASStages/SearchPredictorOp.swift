@@ -94,6 +94,7 @@ public struct SearchPredictorOp: Op {
                                       test: space.cells.map(oracle.reportedTestAccuracy), tolerance: config.tolerance)
         }
         let methods = try config.methods(spaceSize: space.count, op: op)
+        let hasTest = space.cells.contains { oracle.reportedTestAccuracy(of: $0) != nil }
         var studies: [MethodStudy] = []
         let total = Double(methods.count * config.seeds.count)
         for method in methods {
@@ -109,6 +110,7 @@ public struct SearchPredictorOp: Op {
         }
         return try nasFailure(op: op) {
             try SamplingStudyReport(studies: studies, target: target, space: space.name,
+                                    reported: hasTest ? "test" : "validation",
                                     meanNeighbours: Double(space.neighbours.map(\.count).reduce(0, +)) / Double(space.count),
                                     budget: config.budget,
                                     predictor: config.predictor.variant.rawValue, encoding: config.predictor.encoding.rawValue,

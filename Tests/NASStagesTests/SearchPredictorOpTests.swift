@@ -31,6 +31,7 @@ final class SearchPredictorOpTests: XCTestCase {
         let metrics = try JSONDecoder().decode(SamplingStudyReport.Metrics.self, from: data)
         XCTAssertEqual(metrics.cells, 15_625)
         XCTAssertEqual(metrics.meanNeighbours, 24)
+        XCTAssertEqual(metrics.reported, "test")
         XCTAssertEqual(metrics.targetCells.count, 8)
         XCTAssertEqual(metrics.expectedRandomQueries, 15_626.0 / 9, accuracy: 1e-9)
         XCTAssertEqual(Set(metrics.strategies.keys), ["full", "smart-subset", "random-search"])
