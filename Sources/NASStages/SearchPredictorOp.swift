@@ -90,7 +90,7 @@ public struct SearchPredictorOp: Op {
                           context: OpContext) throws -> SamplingStudyReport {
         let op = Self.name
         let target = try nasFailure(op: op) {
-            try SearchTarget.nearBest(validation: space.cells.map { try oracle.peekValidation($0) },
+            try SearchTarget.nearBest(validation: space.cells.map { oracle.entry(of: $0)?.validation ?? -.infinity },
                                       test: space.cells.map(oracle.reportedTestAccuracy), tolerance: config.tolerance)
         }
         let methods = try config.methods(spaceSize: space.count, op: op)
@@ -116,14 +116,5 @@ public struct SearchPredictorOp: Op {
                                     predictor: config.predictor.variant.rawValue, encoding: config.predictor.encoding.rawValue,
                                     resamples: config.resamples)
         }
-    }
-}
-
-private extension TableOracle {
-    /// The validation accuracy without counting a query (a fresh copy is asked),
-    /// for fixing the target before any search runs.
-    func peekValidation(_ cell: Cell) throws -> Double {
-        var copy = self
-        return try copy.validationAccuracy(of: cell)
     }
 }

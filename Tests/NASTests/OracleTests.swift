@@ -23,6 +23,8 @@ final class OracleTests: XCTestCase {
         let record = table.records[0]
         XCTAssertEqual(try oracle.validationAccuracy(of: record.cell), 100 * record.validationAccuracy108, accuracy: 1e-12)
         XCTAssertNil(oracle.reportedTestAccuracy(of: record.cell))
+        XCTAssertEqual(oracle.entry(of: table.records[1].cell)?.validation, 100 * table.records[1].validationAccuracy108)
+        XCTAssertEqual(oracle.queryCount, 1, "reading an entry is not a query")
     }
 
     func testUnknownCellThrowsWithoutCounting() throws {

@@ -71,6 +71,10 @@ public struct TableOracle<Cell: Hashable & Sendable>: Oracle, Sendable {
     /// The table's test accuracy, if it has one.
     public func reportedTestAccuracy(of cell: Cell) -> Double? { entries[cell]?.test }
 
+    /// The table's row for `cell` without counting a query: for fixing a
+    /// target from the whole table before a search, never for searching.
+    public func entry(of cell: Cell) -> Entry? { entries[cell] }
+
     /// Forgets every query (a fresh search on the same table).
     public mutating func reset() { queried = [] }
 }
