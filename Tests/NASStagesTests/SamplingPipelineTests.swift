@@ -1,0 +1,37 @@
+import Foundation
+import NASStages
+import Pipeline
+import XCTest
+
+/// The shipped sampling documents validate against the `nasbook` registry, as
+/// written and with the overrides their text suggests.
+final class SamplingPipelineTests: XCTestCase {
+    private let validator = PipelineValidator(registry: .nasbook, repositoryRoot: OpHarness.repositoryRoot)
+
+    private func check(_ name: String, overrides: [String] = []) throws -> ValidationResult {
+        let path = "pipelines/\(name)"
+        return try validator.check(fileAt: OpHarness.repositoryRoot.appendingPathComponent(path), displayPath: path,
+                                   overrides: overrides.map(ParamOverride.parse))
+    }
+
+    func testSamplingDocumentsValidate() throws {
+        for name in ["sampling-nb201.md", "sampling-nb101.md"] {
+            let result = try check(name)
+            XCTAssertEqual(result.diagnostics.map(\.description), [], name)
+            let study = try XCTUnwrap(result.pipeline?.stages.first { $0.name == "study" }, name)
+            XCTAssertEqual(study.params["seeds"]?.intValue, 20, name)
+            XCTAssertEqual(study.params["budget"]?.intValue, 300, name)
+            XCTAssertEqual(study.params["space"]?.stringValue, name.contains("nb101") ? "nb101" : "nb201")
+        }
+    }
+
+    func testQuickAndSingleStrategyOverrides() throws {
+        let result = try check("sampling-nb201.md", overrides: ["seeds=3", "budget=150", "only=smart-subset"])
+        XCTAssertEqual(result.diagnostics.map(\.description), [])
+        let study = try XCTUnwrap(result.pipeline?.stages.first { $0.name == "study" })
+        XCTAssertEqual(study.params["seeds"]?.intValue, 3)
+        XCTAssertEqual(study.params["only"]?.stringValue, "smart-subset")
+        let bad = try check("sampling-nb201.md", overrides: ["predictor=lasso"])
+        XCTAssertFalse(bad.diagnostics.isEmpty)
+    }
+}
