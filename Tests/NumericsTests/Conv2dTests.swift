@@ -61,6 +61,22 @@ final class Conv2dTests: XCTestCase {
                        at: w, analytic: got.weight, "conv dw")
     }
 
+    /// The stride-1 path (`conv2dBackwardStride1`: dx and dw from one im2col of dy) against
+    /// finite differences (assertGradient's default tolerances), padded and unpadded.
+    func testStride1BackwardMatchesFiniteDifferences() {
+        for (p, seed) in [(1, UInt64(11)), (0, 21)] {
+            let x = TestSupport.random([2, 4, 4, 2], seed: seed)
+            let w = TestSupport.random([3, 3, 2, 3], seed: seed + 1)
+            let g = Conv2dGeometry(input: x.shape, weight: w.shape, stride: 1, padding: p)
+            let r = TestSupport.random(g.outputShape, seed: seed + 2)
+            let got = conv2dBackward(x, weight: w, outputGradient: r, stride: 1, padding: p, context: .serial)
+            assertGradient(of: { weightedSum(conv2dForward($0, weight: w, stride: 1, padding: p, context: .serial), r) },
+                           at: x, analytic: got.input!, "conv dx p=\(p)")
+            assertGradient(of: { weightedSum(conv2dForward(x, weight: $0, stride: 1, padding: p, context: .serial), r) },
+                           at: w, analytic: got.weight, "conv dw p=\(p)")
+        }
+    }
+
     /// The inline-copy im2col is pure data movement: bit-identical to its reference for the
     /// test cases plus the benchmark shapes' channel counts (1, 8, 16: tails of 0 and 1..7
     /// floats after the 8-wide copies), whole batches and sub-ranges of images.

@@ -77,13 +77,11 @@ func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padd
 /// x: [N, H, W, Cin], weight: [KH, KW, Cin, Cout], dy: [N, OH, OW, Cout]
 /// -> dx: [N, H, W, Cin] (if `computeInputGradient`), dw: [KH, KW, Cin, Cout], db: [Cout] (if `hasBias`).
 ///
-/// dw: per chunk, dw_c [patch, Cout] = cols^T * dy_c, already in HWIO order; each chunk's result
-/// lands in its own slot and the slots are summed in chunk order, so the result does not depend
-/// on the thread count.
-/// dx: for stride 1 with a square kernel, dx is the forward convolution of dy with the
-/// spatially flipped, channel-transposed kernel and padding K-1-p, which reuses the fast
-/// forward path (no col2im scatter over a `[rows, patch]` matrix); otherwise
-/// dcols = dy_c * w^T followed by col2im.
+/// Stride 1 with a square kernel and p < K (every NB201 cell conv), when dx is wanted:
+/// `conv2dBackwardStride1`, where dx is the transposed convolution of dy and the same im2col of
+/// dy also yields dw. Otherwise: dw per chunk, dw_c [patch, Cout] = cols^T * dy_c, already in
+/// HWIO order; dx as dcols = dy_c * w^T followed by col2im. Each chunk's dw lands in its own
+/// slot and the slots are summed in chunk order, so the result does not depend on the thread count.
 public func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stride: Int = 1, padding: Int = 0,
                            hasBias: Bool = false, computeInputGradient: Bool = true,
                            context: ComputeContext) -> Conv2dGradients {
@@ -99,15 +97,13 @@ func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stri
     precondition(dy.shape == g.outputShape, "conv2d dy shape \(dy.shape) != \(g.outputShape)")
     let (patch, cout, chunk) = (g.patchSize, g.outChannels, g.imagesPerChunk(budget: workspaceFloats))
     let chunks = (g.batch + chunk - 1) / chunk
-    let viaForward = computeInputGradient && stride == 1 && g.kernelHeight == g.kernelWidth && padding < g.kernelHeight
-    var dx: Tensor? = nil
-    if viaForward {
-        dx = conv2dForward(dy, weight: flippedTransposedKernel(weight), bias: nil, stride: 1,
-                           padding: g.kernelHeight - 1 - padding, workspaceFloats: workspaceFloats, context: context)
-    } else if computeInputGradient {
-        dx = Tensor(zeros: x.shape)
+    if computeInputGradient && stride == 1 && g.kernelHeight == g.kernelWidth && padding < g.kernelHeight {
+        // One im2col (of dy) serves dx and dw.
+        return conv2dBackwardStride1(x, weight: weight, outputGradient: dy, padding: padding, hasBias: hasBias,
+                                     workspaceFloats: workspaceFloats, context: context)
     }
-    let scatter = computeInputGradient && !viaForward
+    var dx: Tensor? = computeInputGradient ? Tensor(zeros: x.shape) : nil
+    let scatter = computeInputGradient
     var partialW = [Float](repeating: 0, count: chunks * patch * cout)
     var partialB = [Float](repeating: 0, count: hasBias ? chunks * cout : 0)
     let workers = Swift.min(context.threads, chunks)
