@@ -30,7 +30,7 @@ func conv2dBackwardStride1(_ x: Tensor, weight: Tensor, outputGradient dy: Tenso
     let slice = t.isPointwise ? 0 : chunk * t.rowsPerImage * patch
     let workspace = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, slice * workers))
     defer { workspace.deallocate() }
-    var partialG = [Float](repeating: 0, count: chunks * patch * cin)
+    var partialG = uninitializedSlots(chunks * patch * cin)    // every slot written by its GEMM
     var partialB = [Float](repeating: 0, count: hasBias ? chunks * cout : 0)
     let dx = Tensor(uninitializedShape: x.shape) { pdx in
         x.withUnsafePointer { px in

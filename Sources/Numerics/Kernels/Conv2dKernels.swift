@@ -104,7 +104,7 @@ func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stri
     }
     var dx: Tensor? = computeInputGradient ? Tensor(zeros: x.shape) : nil
     let scatter = computeInputGradient
-    var partialW = [Float](repeating: 0, count: chunks * patch * cout)
+    var partialW = uninitializedSlots(chunks * patch * cout)   // every slot written by its GEMM
     var partialB = [Float](repeating: 0, count: hasBias ? chunks * cout : 0)
     let workers = Swift.min(context.threads, chunks)
     // Per-worker im2col (and dcols) slices, allocated here on the calling thread.
@@ -174,8 +174,21 @@ func flippedTransposedKernel(_ w: Tensor) -> Tensor {
 func sumSlots(_ partial: [Float], slots: Int, shape: [Int]) -> Tensor {
     let size = Tensor.elementCount(shape)
     var total = [Float](repeating: 0, count: size)
-    for s in 0..<slots { for i in 0..<size { total[i] += partial[s * size + i] } }
+    partial.withUnsafeBufferPointer { src in
+        total.withUnsafeMutableBufferPointer { dst in
+            for s in 0..<slots {
+                let slot = src.baseAddress! + s * size
+                for i in 0..<size { dst[i] += slot[i] }   // same order as before: slot by slot
+            }
+        }
+    }
     return Tensor(shape: shape, storage: total)
+}
+
+/// `count` floats for per-chunk GEMM results that the GEMMs (beta = 0) overwrite completely, so
+/// they are not zero-filled first (the fill was 2.5 % of training time on config (a)).
+func uninitializedSlots(_ count: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
 }
 
 /// Calls `body` with a mutable pointer into `tensor`'s storage, or nil when there is no tensor.
