@@ -50,6 +50,23 @@ final class BatchNormTests: XCTestCase {
         assertClose(got.beta, ref.beta, rtol: 1e-3, atol: 1e-4)
     }
 
+    /// Sixteen channels (two 8-wide register groups, as in the C = 16 networks) over 1,200 rows
+    /// (three 512-row reduction blocks) against the reference, same tolerances as above.
+    func testTwoChannelGroupsOverSeveralBlocksMatchReference() {
+        let x16 = TestSupport.random([3, 20, 20, 16], seed: 21), dy = TestSupport.random([3, 20, 20, 16], seed: 22)
+        let g = TestSupport.random([16], seed: 23), b = TestSupport.random([16], seed: 24)
+        let (y, stats) = batchNormForwardTraining(x16, gamma: g, beta: b, context: ComputeContext(threads: 2))
+        let ref = batchNormForwardTrainingReference(x16, gamma: g, beta: b)
+        assertClose(y, ref.output, rtol: 1e-4, atol: 1e-4)
+        assertClose(Tensor(shape: [16], storage: stats.mean), Tensor(shape: [16], storage: ref.mean))
+        assertClose(Tensor(shape: [16], storage: stats.variance), Tensor(shape: [16], storage: ref.variance))
+        let got = batchNormBackward(x16, gamma: g, statistics: stats, outputGradient: dy, context: ComputeContext(threads: 2))
+        let back = batchNormBackwardReference(x16, gamma: g, outputGradient: dy)
+        assertClose(got.input, back.input, rtol: 1e-3, atol: 1e-4)
+        assertClose(got.gamma, back.gamma, rtol: 1e-3, atol: 1e-4)
+        assertClose(got.beta, back.beta, rtol: 1e-3, atol: 1e-4)
+    }
+
     /// Running statistics follow PyTorch (unbiased variance, momentum 0.1), and eval mode uses them.
     func testRunningStatisticsAndEvalMode() {
         // One channel, values 1, 2, 3, 6: mean 3, biased variance 3.5, unbiased 14/3.

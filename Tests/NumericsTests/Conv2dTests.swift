@@ -61,6 +61,40 @@ final class Conv2dTests: XCTestCase {
                        at: w, analytic: got.weight, "conv dw")
     }
 
+    /// The stride-1 path (`conv2dBackwardStride1`: dx and dw from one im2col of dy) against
+    /// finite differences (assertGradient's default tolerances), padded and unpadded.
+    func testStride1BackwardMatchesFiniteDifferences() {
+        for (p, seed) in [(1, UInt64(11)), (0, 21)] {
+            let x = TestSupport.random([2, 4, 4, 2], seed: seed)
+            let w = TestSupport.random([3, 3, 2, 3], seed: seed + 1)
+            let g = Conv2dGeometry(input: x.shape, weight: w.shape, stride: 1, padding: p)
+            let r = TestSupport.random(g.outputShape, seed: seed + 2)
+            let got = conv2dBackward(x, weight: w, outputGradient: r, stride: 1, padding: p, context: .serial)
+            assertGradient(of: { weightedSum(conv2dForward($0, weight: w, stride: 1, padding: p, context: .serial), r) },
+                           at: x, analytic: got.input!, "conv dx p=\(p)")
+            assertGradient(of: { weightedSum(conv2dForward(x, weight: $0, stride: 1, padding: p, context: .serial), r) },
+                           at: w, analytic: got.weight, "conv dw p=\(p)")
+        }
+    }
+
+    /// The inline-copy im2col is pure data movement: bit-identical to its reference for the
+    /// test cases plus the benchmark shapes' channel counts (1, 8, 16: tails of 0 and 1..7
+    /// floats after the 8-wide copies), whole batches and sub-ranges of images.
+    func testIm2colMatchesReferenceExactly() {
+        let extra: [([Int], Int, Int, Int, Int)] = [([2, 6, 5, 8], 3, 4, 1, 1), ([2, 5, 5, 16], 3, 4, 2, 1),
+                                                    ([1, 7, 7, 5], 3, 2, 1, 1), ([3, 4, 4, 1], 3, 2, 1, 1)]
+        for (k, (shape, kernel, cout, s, p)) in (cases + extra).enumerated() {
+            let x = TestSupport.random(shape, seed: UInt64(400 + k))
+            let g = Conv2dGeometry(input: shape, weight: [kernel, kernel, shape[3], cout], stride: s, padding: p)
+            for images in [0 ..< g.batch, 1 ..< g.batch] {
+                let expected = im2colNHWCReference(x, g, images: images)
+                var got = [Float](repeating: .nan, count: expected.count)
+                x.withUnsafePointer { px in got.withUnsafeMutableBufferPointer { im2colNHWC(px, g, images: images, cols: $0.baseAddress!) } }
+                XCTAssertEqual(got.map(\.bitPattern), expected.map(\.bitPattern), "case \(k) images \(images)")
+            }
+        }
+    }
+
     /// Chunk boundaries depend on shapes only, so 1 and 2 threads give identical bits.
     func testThreadCountDoesNotChangeBits() {
         let x = TestSupport.random([4, 6, 6, 3], seed: 5)

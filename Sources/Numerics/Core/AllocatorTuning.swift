@@ -8,7 +8,8 @@ import Glibc
 /// and unmapped on free, so each new activation page-faults on first touch; on the measured VM
 /// that cost 15 ms per 16 MiB tensor against 0.9 ms for the arithmetic (docs/numerics.md), i.e.
 /// it dominated every memory-bound kernel. Raising the mmap threshold to glibc's maximum
-/// (32 MiB) and disabling heap trimming lets malloc recycle those blocks with no faults.
+/// (32 MiB) and disabling heap trimming lets malloc recycle those blocks with no faults; limiting
+/// malloc to one arena keeps that recycling from multiplying across threads.
 /// This changes speed and resident memory only, never a computed value. It is applied once, the
 /// first time a `ComputeContext` is created; elsewhere than glibc it does nothing.
 enum AllocatorTuning {
@@ -20,9 +21,15 @@ enum AllocatorTuning {
         guard let symbol = dlsym(nil, "mallopt") else { return false }
         typealias MalloptFunction = @convention(c) (Int32, Int32) -> Int32
         let mallopt = unsafeBitCast(symbol, to: MalloptFunction.self)
-        let (trimThreshold, mmapThreshold): (Int32, Int32) = (-1, -3)
+        let (trimThreshold, mmapThreshold, arenaMax): (Int32, Int32, Int32) = (-1, -3, -8)
         _ = mallopt(mmapThreshold, 32 << 20)
         _ = mallopt(trimThreshold, Int32.max)
+        // One arena: with trimming off, every per-thread arena keeps its own peak forever, and
+        // which threads allocate (Dispatch workers, the cooperative pool running the caller) varies
+        // between runs; a single arena lets any thread reuse any freed block, so peak RSS is the
+        // peak of live tensors plus fragmentation, not that times the number of arenas. The
+        // kernels allocate on the calling thread only, so the arena lock is not contended.
+        _ = mallopt(arenaMax, 1)
         return true
         #else
         return false

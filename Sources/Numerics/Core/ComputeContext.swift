@@ -19,6 +19,7 @@ public struct ComputeContext: Sendable, Equatable {
     public init(threads: Int) {
         self.threads = Swift.max(1, threads)
         _ = AllocatorTuning.applied
+        _ = BLASKernelSelection.coreName
     }
 
     /// Single-threaded context, handy for tests and references.
@@ -86,4 +87,8 @@ public enum BLASThreads {
 
     /// OpenBLAS's current thread count.
     public static var current: Int { Int(openblas_get_num_threads()) }
+
+    /// The OpenBLAS kernel family in use (e.g. "SkylakeX"), after `BLASKernelSelection` has run;
+    /// benchmarks print it next to their figures.
+    public static var coreName: String { BLASKernelSelection.coreName }
 }

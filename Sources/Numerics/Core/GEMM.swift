@@ -24,6 +24,7 @@ func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Fl
 public func matmul(_ a: Tensor, _ b: Tensor, blasThreads: Int = 1) -> Tensor {
     precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[0], "matmul shapes \(a.shape) x \(b.shape)")
     let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+    _ = BLASKernelSelection.coreName   // same kernels as the kernels use, even before any ComputeContext
     BLASThreads.set(blasThreads)
     defer { BLASThreads.useSingleThread() }
     return Tensor(uninitializedShape: [m, n]) { c in
