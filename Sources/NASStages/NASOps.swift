@@ -4,7 +4,8 @@ import Pipeline
 public enum NASOps {
     /// Every NAS op, one instance each.
     public static var all: [any Op] {
-        [BenchmarkLoadOp(), NB101EnumerateOp(), PredictorTrainOp(), PredictorEvaluateOp(), PredictorSweepOp()]
+        [BenchmarkLoadOp(), NB101EnumerateOp(), PredictorTrainOp(), PredictorEvaluateOp(), PredictorSweepOp(),
+         PopulationSampleOp(), PopulationTrainOp(), ProxyScoreOp(), ProxySelectOp(), ProxyValidateOp()]
     }
 }
 
