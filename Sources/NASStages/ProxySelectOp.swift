@@ -45,6 +45,10 @@ public struct ProxySelectOp: Op {
                 ParamSpec("methods", .list(.string), default: ["ranking", "ranking-mix", "entropy", "forgetting", "el2n", "random", "balanced-random"],
                           doc: "selection methods"),
                 ParamSpec("ratios", .list(.double), default: [0.05, 0.1, 0.2], range: 0.0001...1, doc: "fractions of the training set"),
+                ParamSpec("method_count", .int, default: 0, range: 0...100,
+                          doc: "use only the first N methods (0 = all); lets a variant override a scalar"),
+                ParamSpec("ratio_count", .int, default: 0, range: 0...100,
+                          doc: "use only the first N ratios (0 = all)"),
                 ParamSpec("seeds", .int, default: 3, range: 1...100, doc: "selection seeds 0..<N"),
                 ParamSpec("class_balanced", .bool, default: true, doc: "equal class counts for informed methods"),
                 ParamSpec("test_ratio", .double, default: 0.2, range: 0.0001...1, doc: "fraction of the test set in the test proxy"),
@@ -55,11 +59,15 @@ public struct ProxySelectOp: Op {
     /// Selects and writes `selections.json`.
     public func run(_ context: OpContext) async throws -> OpResult {
         let op = Self.name
-        let methods = try context.stringList("methods", op: op).map { name in try nasFailure(op: op) { try ImportanceMethod.parse(name) } }
+        var methods = try context.stringList("methods", op: op).map { name in try nasFailure(op: op) { try ImportanceMethod.parse(name) } }
+        let methodCount = try context.int("method_count", op: op)
+        if methodCount > 0 { methods = Array(methods.prefix(methodCount)) }
         guard let ratioItems = try context.param("ratios", op: op).listValue else {
             throw PipelineError.opFailed(op: op, reason: "parameter 'ratios' is not a list of numbers")
         }
-        let ratios = ratioItems.compactMap(\.numericValue)
+        var ratios = ratioItems.compactMap(\.numericValue)
+        let ratioCount = try context.int("ratio_count", op: op)
+        if ratioCount > 0 { ratios = Array(ratios.prefix(ratioCount)) }
         let seeds = try context.int("seeds", op: op)
         let balanced = try context.param("class_balanced", op: op).boolValue ?? true
         let testRatio = try context.double("test_ratio", op: op)

@@ -51,6 +51,9 @@ public struct ProxyValidateOp: Op {
         let fullSeconds = heldRuns.map(\.trainSeconds).reduce(0, +) / Double(heldRuns.count)
 
         let data = try setup.loadData(op: op)
+        if let bad = selections.subsets.first(where: { $0.indices.contains { $0 >= data.train.count } }) {
+            throw PipelineError.opFailed(op: op, reason: "\(bad.method) proxy indexes past the \(data.train.count) training examples of the held-out setup")
+        }
         var csv = "method,ratio,seed,cell,test_accuracy,train_seconds\n"
         var perSubset: [(subset: ProxySubset, agreement: RankingAgreement, seconds: Double)] = []
         for (n, subset) in selections.subsets.enumerated() {
