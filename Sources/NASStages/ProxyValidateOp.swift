@@ -21,7 +21,7 @@ public struct ProxyValidateOp: Op {
     /// Schema.
     public var descriptor: OpDescriptor {
         OpDescriptor(
-            name: Self.name, version: 1,
+            name: Self.name, version: 2,
             summary: "rank held-out cells trained on each proxy against their full-data ranking",
             params: [
                 ParamSpec("parallel", .int, default: 2, range: 1...64, doc: "trainings run at once, one thread each"),
@@ -92,7 +92,9 @@ public struct ProxyValidateOp: Op {
             }
         }
         let testProxy = try Self.testProxy(heldRuns, cells: cells, reference: reference, indices: selections.testIndices, op: op)
-        let metrics = ProxyValidationMetrics(noiseCeiling: ceiling, architectures: cells.count, referenceSeeds: bySeed.count,
+        let fullRunTaus = try bySeed.map { seed in try nasFailure(op: op) { try kendallTau(seed, reference) } ?? 0 }
+        let metrics = ProxyValidationMetrics(noiseCeiling: ceiling, fullRunTau: fullRunTaus.reduce(0, +) / Double(max(1, fullRunTaus.count)),
+                                             architectures: cells.count, referenceSeeds: bySeed.count,
                                              referenceSpreadPoints: 100 * ((reference.max() ?? 0) - (reference.min() ?? 0)),
                                              methods: methods, testProxy: testProxy)
         let out = context.outputDirectory
@@ -103,7 +105,7 @@ public struct ProxyValidateOp: Op {
         let svg = ProxyValidationSummary.plot(metrics, order: order)
         try Data(svg.utf8).write(to: out.appendingPathComponent("tau_vs_ratio.svg"))
 
-        var scalars: [String: Double] = ["noise_ceiling": ceiling ?? 0, "reference_spread_points": metrics.referenceSpreadPoints,
+        var scalars: [String: Double] = ["noise_ceiling": ceiling ?? 0, "full_run_tau": metrics.fullRunTau, "reference_spread_points": metrics.referenceSpreadPoints,
                                          "test_proxy_tau": testProxy.kendallTau]
         for (method, byRatio) in methods {
             for (ratio, result) in byRatio { scalars["tau_\(method)_\(ratio)"] = result.kendallTau.mean }

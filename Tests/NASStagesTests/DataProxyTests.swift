@@ -104,6 +104,7 @@ final class DataProxyTests: XCTestCase {
         XCTAssertNotNil(ranking["top5_overlap"])
         XCTAssertGreaterThan(ranking["speedup"] as? Double ?? 0, 1)
         XCTAssertNotNil(metrics?["noise_ceiling"] as? Double)
+        XCTAssertNotNil(metrics?["full_run_tau"] as? Double)
         XCTAssertTrue(try readTree(runner, output, "tau_vs_ratio.svg").hasPrefix("<svg"))
         // Item blobs are kept for resumption: population 4 + held-out 4×2 + proxies 3×2×4.
         XCTAssertEqual(StoreItemCache.itemCacheRoots(storeRoot: runner.storeRoot).count, 4 + 8 + 24)
