@@ -91,6 +91,59 @@ final class PredictorBenchmarks: XCTestCase {
         try run("NB-201 CIFAR-10 test_top1", features: features, labels: table.records.map(\.testAccuracy),
                 trainSize: 469, variants: nb201Variants())
     }
+    /// `NASBOOK_BENCH_ONLY=<key>` keeps only the variants whose key is listed
+    /// (comma-separated); it selects rows, it changes no result.
+    func selected<T>(_ variants: [(String, T)]) -> [(String, T)] {
+        let only = (ProcessInfo.processInfo.environment["NASBOOK_BENCH_ONLY"] ?? "").split(separator: ",").map(String.init)
+        return variants.filter { only.isEmpty || only.contains($0.0) }
+    }
+
+    /// NB101 features under every encoding key used below.
+    func nb101Features() throws -> (features: [String: FeatureMatrix], labels: [Double], widths: [String: Int]) {
+        let table = try TestData.nb101Table.get()
+        let cells = table.records.map(\.cell)
+        let renas = NB101ReNASEncoding().encode(cells), flat = NB101FlatEncoding().encode(cells)
+        let path = NB101PathEncoding().encode(cells)
+        let features = ["renas": renas, "renas+flat+path": try renas.concatenating(columnsOf: flat).concatenating(columnsOf: path)]
+        return (features, table.records.map(\.validationAccuracy108),
+                ["renas": renas.columns, "flat": flat.columns, "path": path.columns])
+    }
+
+    /// The pairwise loss against MSE at every training size up to 424 (issue 5).
+    func testNB101PairwiseVersusMSE() throws {
+        let (features, labels, _) = try nb101Features()
+        let sizes = (ProcessInfo.processInfo.environment["NASBOOK_BENCH_SIZES"] ?? "50,100,200,424")
+            .split(separator: ",").compactMap { Int($0) }
+        for size in sizes {
+            try run("NB-101 pairwise vs MSE", features: features, labels: labels, trainSize: size,
+                    variants: selected([("renas", ReNASPredictor.nb101(loss: .pairwise)),
+                                        ("renas", ReNASPredictor.nb101(loss: .mse))].map { ($0.0, $0.1 as any RankPredictor) }))
+        }
+    }
+
+    /// Candidate NB101 improvements at 424 (or NASBOOK_BENCH_SIZES) training cells; keys
+    /// select rows: cnn3 (three CNN seeds), mix (CNN + kernel ridge on flat + ridge on
+    /// flat+path), cnn3-mix (three CNN seeds + the two closed-form members).
+    func testNB101Improvements() throws {
+        let (features, labels, w) = try nb101Features()
+        let (r, f, p) = (w["renas"]!, w["flat"]!, w["path"]!)
+        func cnn(_ n: Int) -> [RankEnsemble.Member] { (0..<n).map { _ in .init(ReNASPredictor.nb101(), columns: 0..<r) } }
+        let closedForm: [RankEnsemble.Member] = [.init(KernelRidge(), columns: r..<(r + f)),
+                                                 .init(RidgeRegression(), columns: r..<(r + f + p))]
+        let variants: [(String, RankEnsemble)] = [
+            ("cnn3", RankEnsemble(cnn(3))),
+            ("mix", RankEnsemble(cnn(1) + closedForm)),
+            ("cnn3-mix", RankEnsemble(cnn(3) + closedForm)),
+        ]
+        let sizes = (ProcessInfo.processInfo.environment["NASBOOK_BENCH_SIZES"] ?? "424").split(separator: ",").compactMap { Int($0) }
+        for size in sizes {
+            for (key, ensemble) in selected(variants) {
+                try run("NB-101 improvements: \(key)", features: features, labels: labels, trainSize: size,
+                        variants: [("renas+flat+path", ensemble)])
+            }
+        }
+    }
+
     /// Wall time of one 200-epoch ReNAS fit on 424 NB101 cells and of scoring
     /// the whole enumerated space (423,624 cells, encoding included).
     func testNB101ReNASTimings() throws {
