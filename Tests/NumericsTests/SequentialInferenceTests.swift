@@ -45,3 +45,12 @@ final class SequentialInferenceTests: XCTestCase {
                     sequentialInferenceReference(x, steps: s), rtol: 1e-4, atol: 1e-4)
     }
 }
+
+extension SequentialInferenceTests {
+    /// Both GEMM orientations agree with the reference.
+    func testTransposedOrientationMatchesReference() {
+        let x = TestSupport.random([21, 5, 5, 3], seed: 12), s = steps(seed: 30)
+        let y = sequentialInference(x, steps: s, microBatch: 8, transposedConvolutionGEMM: true, context: ComputeContext(threads: 2))
+        assertClose(y, sequentialInferenceReference(x, steps: s), rtol: 1e-4, atol: 1e-4)
+    }
+}

@@ -200,9 +200,11 @@ public struct ReNASPredictor: RankPredictor {
         let plane = side * side, width = channels * plane
         var storage = [Float](repeating: 0, count: rows.count * width)
         x.values.withUnsafeBufferPointer { v in
-            for (r, row) in rows.enumerated() {
-                for c in 0..<channels {
-                    for p in 0..<plane { storage[r * width + p * channels + c] = Float(v[row * width + c * plane + p]) }
+            storage.withUnsafeMutableBufferPointer { out in
+                for (r, row) in rows.enumerated() {
+                    for c in 0..<channels {
+                        for p in 0..<plane { out[r * width + p * channels + c] = Float(v[row * width + c * plane + p]) }
+                    }
                 }
             }
         }

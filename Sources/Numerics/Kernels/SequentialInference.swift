@@ -21,6 +21,14 @@ public enum InferenceStep: Sendable {
 /// per convolution, one GEMM per dense layer, each on one OpenBLAS thread).
 public func sequentialInference(_ x: Tensor, steps: [InferenceStep], microBatch: Int = 32,
                                 context: ComputeContext) -> Tensor {
+    sequentialInference(x, steps: steps, microBatch: microBatch, transposedConvolutionGEMM: false, context: context)
+}
+
+/// `sequentialInference` with the convolution GEMM's orientation chosen (benchmarks compare
+/// the two): false computes out [rows, Cout] = cols · w directly; true computes
+/// out^T [Cout, rows] = w^T · cols^T and transposes back, as `conv2dForward` does.
+func sequentialInference(_ x: Tensor, steps: [InferenceStep], microBatch: Int, transposedConvolutionGEMM: Bool,
+                         context: ComputeContext) -> Tensor {
     precondition(x.rank == 4, "sequentialInference wants x [N, H, W, C], got \(x.shape)")
     precondition(microBatch >= 1, "sequentialInference microBatch \(microBatch)")
     let plan = InferencePlan(sampleShape: Array(x.shape.dropFirst()), steps: steps)
@@ -33,7 +41,8 @@ public func sequentialInference(_ x: Tensor, steps: [InferenceStep], microBatch:
                 let ping = UnsafeMutablePointer<Float>.allocate(capacity: activation)
                 let pong = UnsafeMutablePointer<Float>.allocate(capacity: activation)
                 let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, microBatch * plan.workspacePerSample))
-                defer { ping.deallocate(); pong.deallocate(); cols.deallocate() }
+                let transposed = UnsafeMutablePointer<Float>.allocate(capacity: transposedConvolutionGEMM ? activation : 1)
+                defer { ping.deallocate(); pong.deallocate(); cols.deallocate(); transposed.deallocate() }
                 var piece = worker
                 while piece < pieces {
                     let first = piece * microBatch, count = Swift.min(n, first + microBatch) - first
@@ -41,7 +50,8 @@ public func sequentialInference(_ x: Tensor, steps: [InferenceStep], microBatch:
                     for (index, step) in steps.enumerated() {
                         let last = index == steps.count - 1
                         let target = last ? y + first * outWidth : (index % 2 == 0 ? ping : pong)
-                        plan.run(step, index: index, count: count, source: source, target: target, cols: cols)
+                        plan.run(step, index: index, count: count, source: source, target: target, cols: cols,
+                                 transposed: transposedConvolutionGEMM ? transposed : nil)
                         source = UnsafePointer(target)
                     }
                     piece += Swift.min(context.threads, pieces)
@@ -85,8 +95,10 @@ struct InferencePlan {
     }
 
     /// Runs step `index` on `count` samples: source [count, sizes[index]] -> target [count, sizes[index + 1]].
+    /// With `transposed` (a [rows, Cout] scratch buffer) convolutions use the transposed GEMM.
     func run(_ step: InferenceStep, index: Int, count: Int, source: UnsafePointer<Float>,
-             target: UnsafeMutablePointer<Float>, cols: UnsafeMutablePointer<Float>) {
+             target: UnsafeMutablePointer<Float>, cols: UnsafeMutablePointer<Float>,
+             transposed: UnsafeMutablePointer<Float>? = nil) {
         switch step {
         case let .convolution(weight, bias, padding, relu):
             let one = geometries[index]!
@@ -98,10 +110,17 @@ struct InferencePlan {
                 im2colNHWC(source, g, images: 0..<count, cols: cols)
                 a = UnsafePointer(cols)
             }
-            // target [rows, Cout] = cols [rows, patch] * w [patch, Cout]
             weight.withUnsafePointer { pw in
-                sgemm(transposeA: false, transposeB: false, m: rows, n: g.outChannels, k: g.patchSize,
-                      a: a, lda: g.patchSize, b: pw, ldb: g.outChannels, beta: 0, c: target, ldc: g.outChannels)
+                if let transposed {
+                    // target^T [Cout, rows] = w^T [Cout, patch] * cols^T [patch, rows]
+                    sgemm(transposeA: true, transposeB: true, m: g.outChannels, n: rows, k: g.patchSize,
+                          a: pw, lda: g.outChannels, b: a, ldb: g.patchSize, beta: 0, c: transposed, ldc: rows)
+                    transposeAddingBias(transposed, rows: rows, columns: g.outChannels, bias: nil, into: target)
+                } else {
+                    // target [rows, Cout] = cols [rows, patch] * w [patch, Cout]
+                    sgemm(transposeA: false, transposeB: false, m: rows, n: g.outChannels, k: g.patchSize,
+                          a: a, lda: g.patchSize, b: pw, ldb: g.outChannels, beta: 0, c: target, ldc: g.outChannels)
+                }
             }
             addBias(bias, rows: rows, width: g.outChannels, relu: relu, target)
         case let .dense(weight, bias, relu):
