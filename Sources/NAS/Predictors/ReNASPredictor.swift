@@ -130,7 +130,7 @@ public struct ReNASPredictor: RankPredictor {
                 }
                 parameters.zeroGradients()
                 network.backward(Tensor(shape: [rows.count, 1], storage: gradient.map(Float.init)), context: context)
-                adam.step(learningRate: options.learningRate)
+                adam.step(learningRate: options.learningRate, context: context)
             }
         }
         model = Model(standardizer: standardizer, weights: network.weights)
