@@ -31,6 +31,9 @@ final class PredictorBenchmarks: XCTestCase {
                 taus.append(m.kendallTau ?? .nan)
                 rhos.append(m.spearman ?? .nan)
                 percentiles.append(m.topKBestPercentile)
+                // Per-seed line, so a long run's partial results are visible (`|  ` prefix).
+                print(String(format: "|   seed %d | %@ | %@ | τ %.4f | %.1f s |", Int(seed), encoding, predictor.name,
+                             m.kendallTau ?? .nan, fitTimes.last!))
             }
             print("| \(encoding) | \(predictor.name) | \(summary(taus)) | \(summary(rhos)) | \(summary(percentiles, 2)) | \(summary(fitTimes, 1)) |")
         }
