@@ -10,8 +10,8 @@ import Pipeline
 /// Restorable: `renas`, `renas-mse` (model.json scaling + `weights.bin`),
 /// `ridge` (model.json) and `kernel-ridge` (model.json plus the training rows,
 /// which are its support vectors and are re-encoded from the table). The
-/// `ensemble` variant saves no per-member state, so it is not restorable and
-/// its evaluation falls back to `scores.csv`.
+/// `ensemble` variants save no per-member state, so they are not restorable and
+/// their evaluation falls back to `scores.csv`.
 struct RestoredModel {
     /// The fitted predictor.
     var predictor: any RankPredictor
@@ -19,7 +19,7 @@ struct RestoredModel {
     var settings: PredictorSettings
 
     /// Whether `variant`'s fitted state is fully saved in the model artifact.
-    static func isRestorable(_ variant: PredictorVariant) -> Bool { variant != .ensemble }
+    static func isRestorable(_ variant: PredictorVariant) -> Bool { variant != .ensemble && variant != .ensembleWide }
 
     /// Restores the predictor described by `metadata` in `directory`. `trainRows`
     /// are the table's training rows (used by kernel ridge only, which needs
@@ -54,7 +54,7 @@ struct RestoredModel {
                                            runningStatistics: Array(tensors.suffix(statistics)))
                 return try ReNASPredictor(channels: blank.channels, side: blank.side, loss: blank.loss, options: blank.options,
                                           restoring: ReNASPredictor.Model(standardizer: standardizer, weights: weights))
-            case .ensemble:
+            case .ensemble, .ensembleWide:
                 preconditionFailure("checked by isRestorable above")
             }
         }

@@ -170,6 +170,31 @@ final class PredictorOpsTests: XCTestCase {
         }
     }
 
+    /// `ensemble-wide` = `RankEnsemble.wide` on the three encodings concatenated,
+    /// evaluated from its scores.csv (not restorable).
+    func testWideEnsembleMatchesLibrary() async throws {
+        let harness = try OpHarness()
+        let (tableURL, artifact) = try table(harness)
+        let (fit, model) = try await train(harness, tableURL, variant: "ensemble-wide", epochs: 1, seed: 2)
+        let (result, _) = try await harness.run(PredictorEvaluateOp(), inputs: ["model": model, "table": tableURL])
+        let (tensor, flat, path) = (NB201ReNASEncoding(), NB201FlatEncoding(), NB201PathEncoding())
+        let ensemble = RankEnsemble.wide(cnn: ReNASPredictor.nb201(options: .init(epochs: 1, batchSize: 16)),
+                                         tensorWidth: tensor.featureCount, flatWidth: flat.featureCount,
+                                         pathWidth: path.featureCount)
+        func features(_ rows: [BenchmarkRow]) throws -> FeatureMatrix {
+            try tensor.encode(rows.nb201Cells!).concatenating(columnsOf: flat.encode(rows.nb201Cells!))
+                .concatenating(columnsOf: path.encode(rows.nb201Cells!))
+        }
+        let expected = try evaluatePredictor(
+            ensemble, trainFeatures: try features(artifact.train), trainLabels: artifact.train.accuracies,
+            testFeatures: try features(artifact.test), testLabels: artifact.test.accuracies, seed: 2)
+        XCTAssertEqual(result.metrics["kendall_tau"], expected.kendallTau)
+        XCTAssertEqual(fit.metrics["features"], Double(tensor.featureCount + flat.featureCount + path.featureCount))
+        let saved = try ModelMetadata.read(from: model, inputName: "model", op: "test")
+        XCTAssertEqual(saved.encoding, "renas-nb201+flat-nb201+path-nb201")
+        XCTAssertEqual(saved.predictor, "ensemble(renas-pairwise+renas-pairwise+renas-pairwise+kernel-ridge+ridge)")
+    }
+
     func testMismatchesFailTheStage() async throws {
         let harness = try OpHarness()
         let (tableURL, _) = try table(harness)
