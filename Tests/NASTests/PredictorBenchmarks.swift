@@ -126,7 +126,8 @@ final class PredictorBenchmarks: XCTestCase {
 
     /// Candidate NB101 improvements at 424 (or NASBOOK_BENCH_SIZES) training cells; keys
     /// select rows: cnn3 (three CNN seeds), mix (CNN + kernel ridge on flat + ridge on
-    /// flat+path), cnn3-mix (three CNN seeds + the two closed-form members).
+    /// flat+path), cnn3-mix (`RankEnsemble.wide`: three CNN seeds + the two closed-form
+    /// members; the `ensemble-wide` stage variant).
     func testNB101Improvements() throws {
         let (features, labels, w) = try nb101Features()
         let (r, f, p) = (w["renas"]!, w["flat"]!, w["path"]!)
@@ -136,7 +137,7 @@ final class PredictorBenchmarks: XCTestCase {
         let variants: [(String, RankEnsemble)] = [
             ("cnn3", RankEnsemble(cnn(3))),
             ("mix", RankEnsemble(cnn(1) + closedForm)),
-            ("cnn3-mix", RankEnsemble(cnn(3) + closedForm)),
+            ("cnn3-mix", RankEnsemble.wide(cnn: ReNASPredictor.nb101(), tensorWidth: r, flatWidth: f, pathWidth: p)),
         ]
         let sizes = (ProcessInfo.processInfo.environment["NASBOOK_BENCH_SIZES"] ?? "424").split(separator: ",").compactMap { Int($0) }
         for size in sizes {
