@@ -11,10 +11,12 @@ import Pipeline
 /// omits its support rows, which are the standardised training rows and are
 /// rebuilt from the table; the ReNAS CNN's tensors go to `weights.bin`
 /// (float32 little-endian, concatenated in `tensor_shapes` order, parameters
-/// then batch-norm running statistics). Because a fitted predictor cannot be
-/// rebuilt from these numbers through the library's API, the fit also writes
-/// `scores.csv`: the model's score for every row of the table it was trained
-/// on, which is what `predictor.evaluate` measures.
+/// then batch-norm running statistics). `RestoredModel` rebuilds a fitted
+/// predictor from these numbers (kernel ridge re-encodes its support rows from
+/// the table), which is how `predictor.evaluate` scores; the fit also writes
+/// `scores.csv`, the model's score for every row of the table it was trained
+/// on, which the `ensemble` variant (no per-member state saved) is evaluated
+/// from.
 public struct ModelMetadata: Hashable, Sendable, Codable {
     /// Layout version of the model artifact.
     public var layoutVersion: Int

@@ -16,9 +16,13 @@ public enum PredictorVariant: String, CaseIterable, Codable, Sendable {
     /// kernel ridge on the flat encoding (the library's best NB101 combination);
     /// its features are the two encodings concatenated.
     case ensemble
+    /// `RankEnsemble.wide`: three pairwise ReNAS CNNs (seeds seed, seed+1, seed+2) on the
+    /// tensor, kernel ridge on flat and ridge on flat+path; features are the three
+    /// encodings concatenated. The best NB101 combination measured (docs/benchmarks.md).
+    case ensembleWide = "ensemble-wide"
 
     /// Whether the variant contains the ReNAS CNN, which needs the ReNAS tensor encoding.
-    var isCNN: Bool { self == .renas || self == .renasMSE || self == .ensemble }
+    var isCNN: Bool { self == .renas || self == .renasMSE || self == .ensemble || self == .ensembleWide }
 }
 
 /// The cell encodings a predictor can be trained on.
@@ -90,16 +94,27 @@ struct PredictorSettings: Hashable, Sendable, Codable {
             let tensor = space == "nb101" ? NB101ReNASEncoding().featureCount : NB201ReNASEncoding().featureCount
             let flat = space == "nb101" ? NB101FlatEncoding().featureCount : NB201FlatEncoding().featureCount
             return RankEnsemble([.init(cnn, columns: 0..<tensor), .init(KernelRidge(), columns: tensor..<(tensor + flat))])
+        case .ensembleWide:
+            let cnn = space == "nb101" ? ReNASPredictor.nb101(loss: .pairwise, options: options)
+                : ReNASPredictor.nb201(loss: .pairwise, options: options)
+            let widths = space == "nb101"
+                ? (NB101ReNASEncoding().featureCount, NB101FlatEncoding().featureCount, NB101PathEncoding().featureCount)
+                : (NB201ReNASEncoding().featureCount, NB201FlatEncoding().featureCount, NB201PathEncoding().featureCount)
+            return RankEnsemble.wide(cnn: cnn, tensorWidth: widths.0, flatWidth: widths.1, pathWidth: widths.2)
         }
     }
 
     /// Features of `rows` under the chosen encoding, and the encoding's name.
     func features(_ rows: [BenchmarkRow], op: String) throws -> (matrix: FeatureMatrix, name: String) {
-        if variant == .ensemble {
-            let tensor = try PredictorSettings(copying: self, encoding: .renas).features(rows, op: op)
-            let flat = try PredictorSettings(copying: self, encoding: .flat).features(rows, op: op)
-            let joined = try nasFailure(op: op) { try tensor.matrix.concatenating(columnsOf: flat.matrix) }
-            return (joined, tensor.name + "+" + flat.name)
+        if variant == .ensemble || variant == .ensembleWide {
+            let parts: [EncodingChoice] = variant == .ensemble ? [.renas, .flat] : [.renas, .flat, .path]
+            var joined = try PredictorSettings(copying: self, encoding: parts[0]).features(rows, op: op)
+            for part in parts.dropFirst() {
+                let next = try PredictorSettings(copying: self, encoding: part).features(rows, op: op)
+                joined = (try nasFailure(op: op) { try joined.matrix.concatenating(columnsOf: next.matrix) },
+                          joined.name + "+" + next.name)
+            }
+            return joined
         }
         if let cells = rows.nb101Cells {
             switch encoding {
@@ -134,7 +149,8 @@ extension PredictorVariant {
     /// The `variant` parameter schema.
     static var param: ParamSpec {
         ParamSpec("variant", .string, default: "renas", allowed: allCases.map { .string($0.rawValue) },
-                  doc: "renas (pairwise CNN), renas-mse (MSE CNN), ridge, kernel-ridge, ensemble (renas + kernel ridge on flat)")
+                  doc: "renas (pairwise CNN), renas-mse (MSE CNN), ridge, kernel-ridge, ensemble (renas + kernel ridge on flat), "
+                      + "ensemble-wide (3 renas seeds + kernel ridge on flat + ridge on flat+path)")
     }
 
     /// Parses `name`, failing the stage with the accepted names.
@@ -156,5 +172,11 @@ func nasFailure<T>(op: String, _ body: () throws -> T) throws -> T {
 
 extension PredictorSettings {
     /// Which feature matrix the settings need: the encoding, or both for the ensemble.
-    var featureKey: String { variant == .ensemble ? "renas+flat" : encoding.rawValue }
+    var featureKey: String {
+        switch variant {
+        case .ensemble: return "renas+flat"
+        case .ensembleWide: return "renas+flat+path"
+        default: return encoding.rawValue
+        }
+    }
 }

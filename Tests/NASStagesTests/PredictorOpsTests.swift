@@ -120,11 +120,87 @@ final class PredictorOpsTests: XCTestCase {
         XCTAssertEqual(saved.predictor, "ensemble(renas-pairwise+kernel-ridge)")
     }
 
+    /// Save → load → identical scores: the predictor restored from the model
+    /// artifact scores the test rows bit-identically to the fit's scores.csv, and
+    /// `predictor.evaluate` (which scores from the restored model) reports the
+    /// metrics of those scores.
+    func testEvaluateScoresFromTheSavedModel() async throws {
+        let harness = try OpHarness()
+        let (tableURL, artifact) = try table(harness)
+        for variant in ["renas", "renas-mse", "ridge", "kernel-ridge"] {
+            let encoding = variant.hasPrefix("renas") ? "renas" : "flat"
+            let (_, model) = try await train(harness, tableURL, variant: variant, encoding: encoding, epochs: 2, seed: 1)
+            let metadata = try ModelMetadata.read(from: model, inputName: "model", op: "test")
+            let saved = try ModelScores.read(model.appendingPathComponent("scores.csv"), name: "scores.csv", op: "test")
+            let fitScores = artifact.test.map { saved.test[$0.id]! }
+            let restored = try RestoredModel(metadata, directory: model, trainRows: artifact.train, op: "test")
+            let x = try restored.settings.features(artifact.test, op: "test").matrix
+            XCTAssertEqual(try restored.predictor.predict(features: x), fitScores, variant)
+
+            let (result, _) = try await harness.run(PredictorEvaluateOp(), inputs: ["model": model, "table": tableURL])
+            let expected = try RankingMetrics(scores: fitScores, testLabels: artifact.test.accuracies,
+                                              trainLabels: artifact.train.accuracies, k: 10)
+            XCTAssertEqual(result.metrics["kendall_tau"], expected.kendallTau, variant)
+            XCTAssertEqual(result.metrics["top_k_best_accuracy"], expected.topKBestAccuracy, variant)
+        }
+    }
+
+    /// A restorable model scores another table of the same space (here a split with
+    /// other test rows), as the library predictor would; a damaged weights.bin fails.
+    func testRestoredModelScoresAnotherTable() async throws {
+        let harness = try OpHarness()
+        let (tableURL, artifact) = try table(harness)
+        let (otherURL, other) = try table(harness, trainSize: 20, seed: 7)
+        let (_, model) = try await train(harness, tableURL, variant: "renas", epochs: 2, seed: 0)
+        let (result, _) = try await harness.run(PredictorEvaluateOp(), inputs: ["model": model, "table": otherURL])
+
+        var predictor = ReNASPredictor.nb201(options: .init(epochs: 2, batchSize: 16))
+        let encoding = NB201ReNASEncoding()
+        try predictor.fit(features: encoding.encode(artifact.train.nb201Cells!), labels: artifact.train.accuracies, seed: 0)
+        let scores = try predictor.predict(features: encoding.encode(other.test.nb201Cells!))
+        let expected = try RankingMetrics(scores: scores, testLabels: other.test.accuracies,
+                                          trainLabels: other.train.accuracies, k: 10)
+        XCTAssertEqual(result.metrics["kendall_tau"], expected.kendallTau)
+        XCTAssertEqual(result.metrics["n_test"], 40)
+
+        let weights = model.appendingPathComponent("weights.bin")
+        try Data(try Data(contentsOf: weights).dropLast(4)).write(to: weights)
+        await assertThrows("weights.bin") {
+            _ = try await harness.run(PredictorEvaluateOp(), inputs: ["model": model, "table": otherURL])
+        }
+    }
+
+    /// `ensemble-wide` = `RankEnsemble.wide` on the three encodings concatenated,
+    /// evaluated from its scores.csv (not restorable).
+    func testWideEnsembleMatchesLibrary() async throws {
+        let harness = try OpHarness()
+        let (tableURL, artifact) = try table(harness)
+        let (fit, model) = try await train(harness, tableURL, variant: "ensemble-wide", epochs: 1, seed: 2)
+        let (result, _) = try await harness.run(PredictorEvaluateOp(), inputs: ["model": model, "table": tableURL])
+        let (tensor, flat, path) = (NB201ReNASEncoding(), NB201FlatEncoding(), NB201PathEncoding())
+        let ensemble = RankEnsemble.wide(cnn: ReNASPredictor.nb201(options: .init(epochs: 1, batchSize: 16)),
+                                         tensorWidth: tensor.featureCount, flatWidth: flat.featureCount,
+                                         pathWidth: path.featureCount)
+        func features(_ rows: [BenchmarkRow]) throws -> FeatureMatrix {
+            try tensor.encode(rows.nb201Cells!).concatenating(columnsOf: flat.encode(rows.nb201Cells!))
+                .concatenating(columnsOf: path.encode(rows.nb201Cells!))
+        }
+        let expected = try evaluatePredictor(
+            ensemble, trainFeatures: try features(artifact.train), trainLabels: artifact.train.accuracies,
+            testFeatures: try features(artifact.test), testLabels: artifact.test.accuracies, seed: 2)
+        XCTAssertEqual(result.metrics["kendall_tau"], expected.kendallTau)
+        XCTAssertEqual(fit.metrics["features"], Double(tensor.featureCount + flat.featureCount + path.featureCount))
+        let saved = try ModelMetadata.read(from: model, inputName: "model", op: "test")
+        XCTAssertEqual(saved.encoding, "renas-nb201+flat-nb201+path-nb201")
+        XCTAssertEqual(saved.predictor, "ensemble(renas-pairwise+renas-pairwise+renas-pairwise+kernel-ridge+ridge)")
+    }
+
     func testMismatchesFailTheStage() async throws {
         let harness = try OpHarness()
         let (tableURL, _) = try table(harness)
         let (other, _) = try table(harness, trainSize: 30, seed: 1)
-        let (_, model) = try await train(harness, tableURL, variant: "ridge")
+        // Kernel ridge needs the rows it was fitted on (its support vectors).
+        let (_, model) = try await train(harness, tableURL, variant: "kernel-ridge", encoding: "flat")
         await assertThrows("trained on a different split") {
             _ = try await harness.run(PredictorEvaluateOp(), inputs: ["model": model, "table": other])
         }

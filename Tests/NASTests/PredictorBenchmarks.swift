@@ -31,6 +31,9 @@ final class PredictorBenchmarks: XCTestCase {
                 taus.append(m.kendallTau ?? .nan)
                 rhos.append(m.spearman ?? .nan)
                 percentiles.append(m.topKBestPercentile)
+                // Per-seed line, so a long run's partial results are visible (`|  ` prefix).
+                print(String(format: "|   seed %d | %@ | %@ | τ %.4f | %.1f s |", Int(seed), encoding, predictor.name,
+                             m.kendallTau ?? .nan, fitTimes.last!))
             }
             print("| \(encoding) | \(predictor.name) | \(summary(taus)) | \(summary(rhos)) | \(summary(percentiles, 2)) | \(summary(fitTimes, 1)) |")
         }
@@ -91,27 +94,116 @@ final class PredictorBenchmarks: XCTestCase {
         try run("NB-201 CIFAR-10 test_top1", features: features, labels: table.records.map(\.testAccuracy),
                 trainSize: 469, variants: nb201Variants())
     }
-    /// Wall time of one 200-epoch ReNAS fit on 424 NB101 cells and of scoring
-    /// the whole enumerated space (423,624 cells, encoding included).
-    func testNB101ReNASTimings() throws {
+    /// `NASBOOK_BENCH_ONLY=<key>` keeps only the variants whose key is listed
+    /// (comma-separated); it selects rows, it changes no result.
+    func selected<T>(_ variants: [(String, T)]) -> [(String, T)] {
+        let only = (ProcessInfo.processInfo.environment["NASBOOK_BENCH_ONLY"] ?? "").split(separator: ",").map(String.init)
+        return variants.filter { only.isEmpty || only.contains($0.0) }
+    }
+
+    /// NB101 features under every encoding key used below.
+    func nb101Features() throws -> (features: [String: FeatureMatrix], labels: [Double], widths: [String: Int]) {
+        let table = try TestData.nb101Table.get()
+        let cells = table.records.map(\.cell)
+        let renas = NB101ReNASEncoding().encode(cells), flat = NB101FlatEncoding().encode(cells)
+        let path = NB101PathEncoding().encode(cells)
+        let features = ["renas": renas, "renas+flat+path": try renas.concatenating(columnsOf: flat).concatenating(columnsOf: path)]
+        return (features, table.records.map(\.validationAccuracy108),
+                ["renas": renas.columns, "flat": flat.columns, "path": path.columns])
+    }
+
+    /// The pairwise loss against MSE at every training size up to 424 (issue 5).
+    func testNB101PairwiseVersusMSE() throws {
+        let (features, labels, _) = try nb101Features()
+        let sizes = (ProcessInfo.processInfo.environment["NASBOOK_BENCH_SIZES"] ?? "50,100,200,424")
+            .split(separator: ",").compactMap { Int($0) }
+        for size in sizes {
+            try run("NB-101 pairwise vs MSE", features: features, labels: labels, trainSize: size,
+                    variants: selected([("renas", ReNASPredictor.nb101(loss: .pairwise)),
+                                        ("renas", ReNASPredictor.nb101(loss: .mse))].map { ($0.0, $0.1 as any RankPredictor) }))
+        }
+    }
+
+    /// Candidate NB101 improvements at 424 (or NASBOOK_BENCH_SIZES) training cells; keys
+    /// select rows: cnn3 (three CNN seeds), mix (CNN + kernel ridge on flat + ridge on
+    /// flat+path), cnn3-mix (`RankEnsemble.wide`: three CNN seeds + the two closed-form
+    /// members; the `ensemble-wide` stage variant).
+    func testNB101Improvements() throws {
+        let (features, labels, w) = try nb101Features()
+        let (r, f, p) = (w["renas"]!, w["flat"]!, w["path"]!)
+        func cnn(_ n: Int) -> [RankEnsemble.Member] { (0..<n).map { _ in .init(ReNASPredictor.nb101(), columns: 0..<r) } }
+        let closedForm: [RankEnsemble.Member] = [.init(KernelRidge(), columns: r..<(r + f)),
+                                                 .init(RidgeRegression(), columns: r..<(r + f + p))]
+        let variants: [(String, RankEnsemble)] = [
+            ("cnn3", RankEnsemble(cnn(3))),
+            ("mix", RankEnsemble(cnn(1) + closedForm)),
+            ("cnn3-mix", RankEnsemble.wide(cnn: ReNASPredictor.nb101(), tensorWidth: r, flatWidth: f, pathWidth: p)),
+        ]
+        let sizes = (ProcessInfo.processInfo.environment["NASBOOK_BENCH_SIZES"] ?? "424").split(separator: ",").compactMap { Int($0) }
+        for size in sizes {
+            for (key, ensemble) in selected(variants) {
+                try run("NB-101 improvements: \(key)", features: features, labels: labels, trainSize: size,
+                        variants: [("renas+flat+path", ensemble)])
+            }
+        }
+    }
+
+    /// Wall time of one 200-epoch ReNAS fit on 424 NB101 cells (split seed 0),
+    /// repeated NASBOOK_BENCH_REPEAT times (default 1; repetition only).
+    func testNB101ReNASFitTiming() throws {
+        let table = try TestData.nb101Table.get()
+        let split = try TrainTestSplit(count: table.records.count, trainSize: 424, seed: 0)
+        let x = NB101ReNASEncoding().encode(split.train.map { table.records[$0].cell })
+        let y = split.train.map { table.records[$0].validationAccuracy108 }
+        for _ in 0..<repeats {
+            var predictor = ReNASPredictor.nb101()
+            let (start, cpu) = (Date(), cpuSeconds())
+            try predictor.fit(features: x, labels: y, seed: 0)
+            print(String(format: "| renas-pairwise NB101 | fit 424 cells × 200 epochs | %.1f s wall | %.1f s CPU | load %@ |",
+                         Date().timeIntervalSince(start), cpuSeconds() - cpu, loadAverage()))
+        }
+    }
+
+    /// Wall time of scoring the whole enumerated NB101 space (423,624 cells,
+    /// encoding included, enumeration excluded) with a ReNAS predictor fitted
+    /// for one epoch (the cost of scoring does not depend on the weights).
+    func testNB101ReNASScoreTiming() throws {
         let table = try TestData.nb101Table.get()
         let split = try TrainTestSplit(count: table.records.count, trainSize: 424, seed: 0)
         let encoding = NB101ReNASEncoding()
-        let x = encoding.encode(split.train.map { table.records[$0].cell })
-        let y = split.train.map { table.records[$0].validationAccuracy108 }
-        var predictor = ReNASPredictor.nb101()
+        var predictor = ReNASPredictor.nb101(options: .init(epochs: 1))
+        try predictor.fit(features: encoding.encode(split.train.map { table.records[$0].cell }),
+                          labels: split.train.map { table.records[$0].validationAccuracy108 }, seed: 0)
         var start = Date()
-        try predictor.fit(features: x, labels: y, seed: 0)
-        let fitSeconds = Date().timeIntervalSince(start)
-        start = Date()
         let cells = try NB101SearchSpace.enumerate()
-        let enumerateSeconds = Date().timeIntervalSince(start)
-        start = Date()
-        let scores = try predictor.predict(cells: cells, encoding: encoding)
-        let scoreSeconds = Date().timeIntervalSince(start)
-        XCTAssertEqual(scores.count, NB101SearchSpace.cellCount)
-        print(String(format: "| renas-pairwise NB101 | fit 424 cells × 200 epochs %.1f s | enumerate %.1f s | score %d cells %.1f s |",
-                     fitSeconds, enumerateSeconds, scores.count, scoreSeconds))
+        print(String(format: "| NB101 enumeration | %d cells | %.1f s | load %@ |", cells.count,
+                     Date().timeIntervalSince(start), loadAverage()))
+        for _ in 0..<repeats {
+            start = Date()
+            let cpu = cpuSeconds()
+            let scores = try predictor.predict(cells: cells, encoding: encoding)
+            let total = Date().timeIntervalSince(start), totalCPU = cpuSeconds() - cpu
+            start = Date()
+            let x = encoding.encode(Array(cells.prefix(50_000)))
+            let encodeSeconds = Date().timeIntervalSince(start) * Double(cells.count) / 50_000
+            XCTAssertEqual(scores.count, NB101SearchSpace.cellCount)
+            print(String(format: "| renas-pairwise NB101 | score %d cells | %.1f s wall | %.1f s CPU | encoding ≈ %.1f s | load %@ |",
+                         scores.count, total, totalCPU, encodeSeconds, loadAverage()), x.rows)
+        }
+    }
+
+    /// User + system CPU time of the process so far (both threads), in seconds.
+    func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    var repeats: Int { Int(ProcessInfo.processInfo.environment["NASBOOK_BENCH_REPEAT"] ?? "") ?? 1 }
+
+    func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
     }
     #endif
 }

@@ -37,6 +37,12 @@ public struct Standardizer: Hashable, Sendable, Codable {
         }
     }
 
+    /// Internal initialiser for numbers already validated (`init(means:scales:)`).
+    init(trustedMeans means: [Double], scales: [Double]) {
+        self.means = means
+        self.scales = scales
+    }
+
     /// Standardises every row of `features`, which must have as many columns as the fit.
     public func transform(_ features: FeatureMatrix) throws -> FeatureMatrix {
         guard features.columns == means.count else {

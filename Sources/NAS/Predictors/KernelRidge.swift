@@ -19,7 +19,7 @@ public struct KernelRidge: RankPredictor {
     /// Cross-validation folds.
     public var folds: Int
     /// Fitted state, nil before `fit`.
-    public private(set) var model: Model?
+    public internal(set) var model: Model?
 
     /// A fitted model.
     public struct Model: Hashable, Sendable {

@@ -77,3 +77,18 @@ public struct RankEnsemble: RankPredictor {
         return try FeatureMatrix(rows: x.rows, columns: range.count, values: values)
     }
 }
+
+extension RankEnsemble {
+    /// The widest combination measured on NB101 (docs/benchmarks.md, Predictors): `cnnCount`
+    /// copies of `cnn` (fitted with seeds seed, seed+1, …, so they differ only in
+    /// initialisation and batch order) on the tensor columns, kernel ridge on the flat
+    /// columns and ridge on flat+path. Features: tensor, then flat, then path encoding.
+    public static func wide(cnn: ReNASPredictor, cnnCount: Int = 3, tensorWidth: Int, flatWidth: Int,
+                            pathWidth: Int) -> RankEnsemble {
+        let tensor = 0..<tensorWidth
+        let flat = tensorWidth..<(tensorWidth + flatWidth)
+        let flatPath = tensorWidth..<(tensorWidth + flatWidth + pathWidth)
+        return RankEnsemble((0..<cnnCount).map { _ in Member(cnn, columns: tensor) }
+            + [Member(KernelRidge(), columns: flat), Member(RidgeRegression(), columns: flatPath)])
+    }
+}

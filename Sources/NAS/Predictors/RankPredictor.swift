@@ -1,3 +1,5 @@
+import Numerics
+
 /// A model that learns to order cells from a few (features, accuracy) pairs.
 ///
 /// Only the order of `predict`'s scores matters (ranking losses do not fix an
@@ -14,17 +16,21 @@ public protocol RankPredictor: Sendable {
 
 extension RankPredictor {
     /// Scores `cells` encoded by `encoding`, `batchSize` cells at a time so the
-    /// whole 423,624-cell NB101 space never has to be encoded at once.
-    public func predict<E: CellEncoding>(cells: [E.Cell], encoding: E, batchSize: Int = 8192) throws -> [Double] {
+    /// whole 423,624-cell NB101 space never has to be encoded at once (2,048 rows of
+    /// the 931-value ReNAS tensor are 15 MB, below the allocator's reuse threshold),
+    /// encoding each batch on `encodingThreads` workers (the result does not depend on it).
+    public func predict<E: CellEncoding>(cells: [E.Cell], encoding: E, batchSize: Int = 2048,
+                                         encodingThreads: Int = 2) throws -> [Double] {
         guard batchSize > 0 else {
             throw NASError.invalidArgument(name: "batchSize", reason: "\(batchSize) must be positive")
         }
+        let context = ComputeContext(threads: encodingThreads)
         var scores: [Double] = []
         scores.reserveCapacity(cells.count)
         var start = 0
         while start < cells.count {
             let end = min(cells.count, start + batchSize)
-            scores += try predict(features: encoding.encode(Array(cells[start..<end])))
+            scores += try predict(features: encoding.encode(Array(cells[start..<end]), context: context))
             start = end
         }
         return scores

@@ -78,4 +78,35 @@ public struct ReNASWeights: Sendable, Equatable {
     public let parameters: [Tensor]
     /// Running mean and variance of bn1, then bn2.
     public let runningStatistics: [Tensor]
+
+    /// The network in evaluation mode as `sequentialInference` steps: each batch
+    /// norm (running statistics, ε = 10⁻⁵ as in `BatchNorm2d`) folded into the
+    /// convolution before it, w'[…, c] = w[…, c]·s[c], b'[c] = β[c] − μ[c]·s[c]
+    /// with s = γ / √(σ² + ε). Equal to the layer path up to float rounding.
+    public var inferenceSteps: [InferenceStep] {
+        let p = parameters, r = runningStatistics
+        func folded(_ weight: Tensor, gamma: Tensor, beta: Tensor, mean: Tensor, variance: Tensor) -> (Tensor, Tensor) {
+            let channels = gamma.count
+            let scale = (0..<channels).map { Double(gamma.storage[$0]) / (Double(variance.storage[$0]) + 1e-5).squareRoot() }
+            var w = weight
+            for i in 0..<w.count { w.storage[i] = Float(Double(w.storage[i]) * scale[i % channels]) }
+            let b = (0..<channels).map { Float(Double(beta.storage[$0]) - Double(mean.storage[$0]) * scale[$0]) }
+            return (w, Tensor(shape: [channels], storage: b))
+        }
+        let (w1, b1) = folded(p[0], gamma: p[1], beta: p[2], mean: r[0], variance: r[1])
+        let (w2, b2) = folded(p[3], gamma: p[4], beta: p[5], mean: r[2], variance: r[3])
+        return [
+            .convolution(weight: w1, bias: b1, padding: 1, relu: true),
+            .convolution(weight: w2, bias: b2, padding: 1, relu: true),
+            .dense(weight: p[6], bias: p[7], relu: true),
+            .dense(weight: p[8], bias: p[9], relu: true),
+            .dense(weight: p[10], bias: p[11], relu: false),
+        ]
+    }
+
+    /// Weights from tensors in `ReNASPredictor.tensorShapes` order.
+    public init(parameters: [Tensor], runningStatistics: [Tensor]) {
+        self.parameters = parameters
+        self.runningStatistics = runningStatistics
+    }
 }

@@ -51,6 +51,12 @@ public struct ReNASPredictor: RankPredictor {
         public let standardizer: Standardizer
         /// Trained network.
         public let weights: ReNASWeights
+
+        /// A model from its parts (validated by `ReNASPredictor.init(…restoring:)`).
+        public init(standardizer: Standardizer, weights: ReNASWeights) {
+            self.standardizer = standardizer
+            self.weights = weights
+        }
     }
 
     /// Input channels.
@@ -62,7 +68,7 @@ public struct ReNASPredictor: RankPredictor {
     /// Training knobs.
     public var options: Options
     /// Fitted state, nil before `fit`.
-    public private(set) var model: Model?
+    public internal(set) var model: Model?
     /// Called after every training epoch with (epochs done, total epochs), e.g. to
     /// drive a progress bar. An observer only: it receives no training state, so
     /// it cannot change the fit.
@@ -129,7 +135,7 @@ public struct ReNASPredictor: RankPredictor {
                 }
                 parameters.zeroGradients()
                 network.backward(Tensor(shape: [rows.count, 1], storage: gradient.map(Float.init)), context: context)
-                adam.step(learningRate: options.learningRate)
+                adam.step(learningRate: options.learningRate, context: context)
             }
         }
         model = Model(standardizer: standardizer, weights: network.weights)
@@ -141,22 +147,26 @@ public struct ReNASPredictor: RankPredictor {
             throw NASError.invalidArgument(name: "predictor", reason: "\(name) predictor used before fit")
         }
         try checkWidth(features)
-        let x = try model.standardizer.transform(features)
-        var generator = SplitMix64(seed: 0)  // weights are overwritten by `load`
-        let network = ReNASNetwork(channels: channels, side: side, generator: &generator)
-        network.load(model.weights)
+        // Evaluation mode folds each batch norm into its convolution; the steps are built
+        // from the saved weights alone, so a restored model scores exactly like the fitted one.
+        let steps = model.weights.inferenceSteps
         let context = ComputeContext(threads: options.threads)
         var scores: [Double] = []
-        scores.reserveCapacity(x.rows)
+        scores.reserveCapacity(features.rows)
         var start = 0
-        while start < x.rows {
-            let end = min(x.rows, start + max(1, options.predictBatchSize))
-            let out = network.forward(nhwc(x, rows: Array(start..<end)), training: false, context: context)
+        while start < features.rows {
+            let end = min(features.rows, start + max(1, options.predictBatchSize))
+            let x = nhwc(features, rows: start..<end, standardizer: model.standardizer)
+            let out = sequentialInference(x, steps: steps, microBatch: Self.inferenceMicroBatch, context: context)
             scores += out.storage.map(Double.init)
             start = end
         }
         return scores
     }
+
+    /// Cells per worker step in `predict` (see `sequentialInference`): 32 cells of the
+    /// NB101 tensor keep every activation of the micro-batch (≤ 32·6,272 floats) in L2.
+    static let inferenceMicroBatch = 32
 
     /// Throws unless rows hold channels·side² values.
     private func checkWidth(_ features: FeatureMatrix) throws {
@@ -166,14 +176,40 @@ public struct ReNASPredictor: RankPredictor {
         }
     }
 
+    /// Rows `rows` of a raw channel-major [C, S, S] feature matrix, standardised, as an
+    /// NHWC tensor [rows, S, S, C] (one pass, no standardised copy of the whole matrix).
+    func nhwc(_ x: FeatureMatrix, rows: Range<Int>, standardizer: Standardizer) -> Tensor {
+        let plane = side * side, width = channels * plane
+        var storage = [Float](repeating: 0, count: rows.count * width)
+        x.values.withUnsafeBufferPointer { v in
+            standardizer.means.withUnsafeBufferPointer { mean in
+                standardizer.scales.withUnsafeBufferPointer { scale in
+                    storage.withUnsafeMutableBufferPointer { out in
+                        for (r, row) in rows.enumerated() {
+                            for c in 0..<channels {
+                                for p in 0..<plane {
+                                    let j = c * plane + p
+                                    out[r * width + p * channels + c] = Float((v[row * width + j] - mean[j]) / scale[j])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [rows.count, side, side, channels], storage: storage)
+    }
+
     /// Rows of a channel-major [C, S, S] feature matrix as an NHWC tensor [rows, S, S, C].
     func nhwc(_ x: FeatureMatrix, rows: [Int]) -> Tensor {
         let plane = side * side, width = channels * plane
         var storage = [Float](repeating: 0, count: rows.count * width)
         x.values.withUnsafeBufferPointer { v in
-            for (r, row) in rows.enumerated() {
-                for c in 0..<channels {
-                    for p in 0..<plane { storage[r * width + p * channels + c] = Float(v[row * width + c * plane + p]) }
+            storage.withUnsafeMutableBufferPointer { out in
+                for (r, row) in rows.enumerated() {
+                    for c in 0..<channels {
+                        for p in 0..<plane { out[r * width + p * channels + c] = Float(v[row * width + c * plane + p]) }
+                    }
                 }
             }
         }

@@ -39,7 +39,7 @@ public struct RidgeRegression: RankPredictor {
     /// The α rule.
     public var penalty: Penalty
     /// The fitted model, nil before `fit`.
-    public private(set) var model: Model?
+    public internal(set) var model: Model?
 
     /// An unfitted ridge predictor (default: cross-validated α).
     public init(penalty: Penalty = .standard) { self.penalty = penalty }
