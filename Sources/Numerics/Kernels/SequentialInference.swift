@@ -115,7 +115,7 @@ struct InferencePlan {
                     // target^T [Cout, rows] = w^T [Cout, patch] * cols^T [patch, rows]
                     sgemm(transposeA: true, transposeB: true, m: g.outChannels, n: rows, k: g.patchSize,
                           a: pw, lda: g.outChannels, b: a, ldb: g.patchSize, beta: 0, c: transposed, ldc: rows)
-                    transposeAddingBias(transposed, rows: rows, columns: g.outChannels, bias: nil, into: target)
+                    transposeTiled(transposed, rows: rows, columns: g.outChannels, into: target)
                 } else {
                     // target [rows, Cout] = cols [rows, patch] * w [patch, Cout]
                     sgemm(transposeA: false, transposeB: false, m: rows, n: g.outChannels, k: g.patchSize,
@@ -164,4 +164,20 @@ public func sequentialInferenceReference(_ x: Tensor, steps: [InferenceStep]) ->
         }
     }
     return h.reshaped([h.shape[0], h.count / h.shape[0]])
+}
+
+/// src [columns, rows] -> dst [rows, columns], in 64-row tiles so the strided reads stay in L1.
+/// (The training convolution no longer transposes its GEMM result, so this lives here, beside
+/// the one kernel that still offers the transposed orientation.)
+private func transposeTiled(_ src: UnsafePointer<Float>, rows: Int, columns: Int, into dst: UnsafeMutablePointer<Float>) {
+    let block = 64
+    var r0 = 0
+    while r0 < rows {
+        let r1 = Swift.min(rows, r0 + block)
+        for c in 0..<columns {
+            let column = src + c * rows
+            for r in r0..<r1 { dst[r * columns + c] = column[r] }
+        }
+        r0 = r1
+    }
 }
