@@ -42,17 +42,21 @@ public struct OpContext: Sendable {
     public var progress: @Sendable (OpProgress) -> Void
     /// Extra cancellation signal besides Swift task cancellation (e.g. Ctrl-C).
     public var isCancelled: @Sendable () -> Bool
+    /// Per-item result cache for resumable ops (see `ItemCache`); nil when the
+    /// caller offers none, in which case ops simply do every item.
+    public var itemCache: (any ItemCache)?
 
-    /// A context; `progress` and `isCancelled` default to no-ops.
+    /// A context; `progress` and `isCancelled` default to no-ops, `itemCache` to none.
     public init(stage: String, inputs: [String: URL], params: [String: ParamValue], outputDirectory: URL,
                 progress: @escaping @Sendable (OpProgress) -> Void = { _ in },
-                isCancelled: @escaping @Sendable () -> Bool = { false }) {
+                isCancelled: @escaping @Sendable () -> Bool = { false }, itemCache: (any ItemCache)? = nil) {
         self.stage = stage
         self.inputs = inputs
         self.params = params
         self.outputDirectory = outputDirectory
         self.progress = progress
         self.isCancelled = isCancelled
+        self.itemCache = itemCache
     }
 
     /// Throws `CancellationError` when the task or the run was cancelled; call it between units of work.

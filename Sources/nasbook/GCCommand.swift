@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArtifactStore
 import Foundation
+import Pipeline
 import Provenance
 
 /// `nasbook gc [--dry-run]`: deletes objects no ledger record reaches.
@@ -38,7 +39,7 @@ struct GCCommand: ParsableCommand {
                 // Runs under the exclusive lock: no run is active, so every run
                 // scratch directory left in tmp/ belongs to a killed process.
                 scratch = Self.removeScratch(in: root.appendingPathComponent("tmp"), dryRun: dryRun)
-                return try ledger.reachableDigests()
+                return try ledger.reachableDigests().union(StoreItemCache.itemCacheRoots(storeRoot: root))
             }
             if json {
                 return try printJSON(Output(dryRun: report.dryRun, reachable: report.reachable,

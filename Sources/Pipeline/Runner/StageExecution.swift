@@ -31,8 +31,9 @@ extension PipelineRunner {
             }
             let out = scratch.appendingPathComponent("out")
             try fm.createDirectory(at: out, withIntermediateDirectories: true)
+            let items = StoreItemCache(store: store, op: name, version: op.descriptor.version, inputs: job.inputDigests)
             let context = OpContext(stage: stage.name, inputs: inputs, params: stage.params, outputDirectory: out,
-                                    progress: progress)
+                                    progress: progress, itemCache: items)
             let result = try await op.run(context)
             try Task.checkCancellation()
             try storing(stage) { try StageReport.write(result, into: result.outputDirectory) }

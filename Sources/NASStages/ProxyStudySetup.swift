@@ -1,0 +1,116 @@
+import Foundation
+import NAS
+import Numerics
+import Pipeline
+
+/// Data preparation, network shape and training recipe shared by every
+/// training of a data-proxy study. `population.train` takes them as params and
+/// writes them to `setup.json`; `proxy.validate` reads them back from its
+/// `heldout` input, so proxies train exactly like the full-data runs.
+///
+/// The dataset directory is a path parameter, not a hashed input: the files
+/// are the published, immutable Fashion-MNIST release (30 MB), too large for
+/// the repository; a different copy at the same path would not invalidate
+/// the cache (docs/ops.md says so).
+public struct ProxyStudySetup: Codable, Sendable, Hashable {
+    /// Directory with the four IDX files.
+    public var dataDirectory: String
+    /// Training examples (class-balanced subset; 0 = all 60,000).
+    public var trainSize: Int
+    /// Test examples (class-balanced subset; 0 = all 10,000).
+    public var testSize: Int
+    /// Image side after area downsampling (28, 14 or 7).
+    public var resolution: Int
+    /// Network width C and cells per stage N.
+    public var channels: Int, cellsPerStage: Int
+    /// Epochs, batch size and peak learning rate of the recipe (the rest is NAS-Bench-201's).
+    public var epochs: Int, batchSize: Int, learningRate: Double
+    /// Seed of the subset draws.
+    public var dataSeed: Int
+
+    /// The parameters `population.train` declares for the setup.
+    static let params: [ParamSpec] = [
+        ParamSpec("data_dir", .string, default: .string(IDXLoader.defaultFashionMNISTDirectory),
+                  doc: "directory with the Fashion-MNIST IDX files"),
+        ParamSpec("train_size", .int, default: 10_000, range: 0...60_000, doc: "training examples, class-balanced (0 = all)"),
+        ParamSpec("test_size", .int, default: 2_000, range: 0...10_000, doc: "test examples, class-balanced (0 = all)"),
+        ParamSpec("resolution", .int, default: 14, range: 7...28, doc: "image side (28, 14 or 7)"),
+        ParamSpec("channels", .int, default: 8, range: 1...256, doc: "network width C"),
+        ParamSpec("cells", .int, default: 1, range: 1...10, doc: "cells per stage N"),
+        ParamSpec("epochs", .int, default: 4, range: 1...500, doc: "training epochs"),
+        ParamSpec("batch", .int, default: 128, range: 1...4096, doc: "minibatch size"),
+        ParamSpec("learning_rate", .double, default: 0.1, doc: "peak learning rate (cosine decay)"),
+        ParamSpec("data_seed", .int, default: 0, range: 0...1_000_000, doc: "seed of the subset draws"),
+    ]
+
+    /// Reads the setup params of `op` from `context`.
+    init(_ context: OpContext, op: String) throws {
+        dataDirectory = try context.string("data_dir", op: op)
+        trainSize = try context.int("train_size", op: op)
+        testSize = try context.int("test_size", op: op)
+        resolution = try context.int("resolution", op: op)
+        channels = try context.int("channels", op: op)
+        cellsPerStage = try context.int("cells", op: op)
+        epochs = try context.int("epochs", op: op)
+        batchSize = try context.int("batch", op: op)
+        learningRate = try context.double("learning_rate", op: op)
+        dataSeed = try context.int("data_seed", op: op)
+    }
+
+    /// The canonical one-line form that enters item-cache keys.
+    var canonical: String {
+        "data=\(dataDirectory) train=\(trainSize) test=\(testSize) res=\(resolution) C=\(channels) N=\(cellsPerStage) "
+            + "epochs=\(epochs) batch=\(batchSize) lr=\(learningRate) data_seed=\(dataSeed)"
+    }
+
+    /// The training recipe: NAS-Bench-201's, with this epochs, batch and rate;
+    /// test accuracy only after the last epoch (nothing here reads the others).
+    var recipe: TrainingRecipe {
+        TrainingRecipe(epochs: epochs, batchSize: batchSize, learningRate: Float(learningRate), evaluateEveryEpoch: false)
+    }
+
+    /// The network shape.
+    var modelOptions: NB201ModelOptions {
+        NB201ModelOptions(channels: channels, cellsPerStage: cellsPerStage, inputChannels: 1, inputSize: resolution, classes: 10)
+    }
+
+    /// Loads and prepares the data (subsets, downsampling, normalisation).
+    func loadData(op: String) throws -> (train: Dataset, test: Dataset) {
+        try nasFailure(op: op) {
+            let raw = try IDXLoader.loadMNISTStyle(directory: dataDirectory)
+            let preparation = DatasetPreparation(trainSubset: trainSize == 0 ? nil : trainSize,
+                                                 testSubset: testSize == 0 ? nil : testSize,
+                                                 resolution: resolution == raw.train.height ? nil : resolution,
+                                                 normalize: true, seed: UInt64(dataSeed))
+            return try preparation.apply(train: raw.train, test: raw.test)
+        }
+    }
+}
+
+/// Labels of the prepared data, written beside the runs so scoring and
+/// selection need not reload the images.
+struct ProxyLabels: Codable, Sendable {
+    /// Training labels, in training-index order.
+    var train: [Int]
+    /// Test labels, in test-index order.
+    var test: [Int]
+    /// Number of classes.
+    var classes: Int
+}
+
+/// JSON helpers for the proxy artifacts (sorted keys so outputs are byte-stable).
+enum ProxyJSON {
+    static func write<T: Encodable>(_ value: T, to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(value).write(to: url)
+    }
+
+    static func read<T: Decodable>(_ type: T.Type, from url: URL, op: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(contentsOf: url))
+        } catch {
+            throw PipelineError.opFailed(op: op, reason: "cannot read \(url.lastPathComponent): \(error)")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Data-proxy study measurements for docs/benchmarks.md ("Data proxy").
+# Runs pipelines/data-proxy-fashion.md (default, or the quick variant with `quick`) in a fresh
+# store under /tmp, prints wall time, the held-out accuracy spread, the noise ceiling, and τ per
+# method and ratio (mean ± std over selection seeds) with the speedup, from metrics.json.
+# Usage: bench/proxy.sh [quick] [--set NAME=VALUE ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+variant=default
+if [[ ${1:-} == quick ]]; then variant=quick; shift; fi
+args=("$@")
+if [[ $variant == quick ]]; then
+  args=(--set population=6 --set heldout=6 --set train_size=1000 --set test_size=500 --set epochs=2
+        --set selection_seeds=2 --set method_count=2 --set ratio_count=1 "${args[@]}")
+fi
+swift build -c release --product nasbook >/dev/null
+NB=$PWD/.build/release/nasbook
+STORE=$(mktemp -d /tmp/proxy-bench-XXXXXX)
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); variant $variant ${args[*]}"
+start=$(date +%s)
+$NB run pipelines/data-proxy-fashion.md --store "$STORE" "${args[@]}"
+echo "wall: $(( $(date +%s) - start )) s"
+$NB export --store "$STORE" data-proxy-fashion:validate "$STORE/validate" >/dev/null
+python3 - "$STORE/validate/metrics.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+print(f"held-out: {m['architectures']} cells x {m['reference_seeds']} seeds, spread {m['reference_spread_points']:.1f} points, "
+      f"noise ceiling tau {m['noise_ceiling']:.3f}")
+tp = m['test_proxy']
+print(f"test proxy ({tp['size']} examples): tau {tp['kendall_tau']:.3f} vs random {tp['random_kendall_tau']:.3f}")
+print("method            ratio  tau mean +- std   rho    top5  speedup")
+for method, by in m['methods'].items():
+    for ratio in sorted(by, key=float):
+        r = by[ratio]
+        print(f"{method:17s} {float(ratio):5.2f}  {r['kendall_tau']['mean']:.3f} +- {r['kendall_tau']['std']:.3f}  "
+              f"{r['spearman_rho']['mean']:.3f}  {r['top5_overlap']['mean']:.2f}  {r['speedup']:.1f}x")
+PY
+echo "store: $STORE (remove when done)"
