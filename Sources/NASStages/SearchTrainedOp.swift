@@ -202,8 +202,9 @@ public struct SearchTrainedOp: Op {
 }
 
 /// A finished search and its labels, handed from the search thread back to the op.
-struct SearchOutcome: @unchecked Sendable {
-    // @unchecked: the tuple array of Sendable values is not inferred Sendable; it is moved, never shared.
+struct SearchOutcome: Sendable {
+    /// The search's trace.
     var trace: SearchTrace
+    /// Every label in query order, and whether it came from the cache.
     var labels: [(label: TrainingLabel, cached: Bool)]
 }
