@@ -11,8 +11,8 @@ if [[ ${1:-} == default ]]; then setting=default; shift; fi
 args=("$@")
 if [[ $setting == quick ]]; then
   # The quick command line of pipelines/efficient-nas.md, verbatim.
-  args=(--set population=6 --set train_size=1000 --set test_size=500 --set valid_size=200 --set epochs=2
-        --set budget=16 --set n0=10 --set k=2 --set subset_size=100 "${args[@]}")
+  args=(--set population=8 --set train_size=5000 --set test_size=1000 --set valid_size=500 --set epochs=2
+        --set budget=30 --set n0=10 --set k=4 "${args[@]}")
 fi
 swift build -c release --product nasbook >/dev/null
 NB=$PWD/.build/release/nasbook
