@@ -5,7 +5,7 @@ import Pipeline
 /// Adapts the runner's per-item cache to a `TrainingOracle`'s label cache:
 /// one item per cell, keyed by the cell and `context` (everything else that
 /// changes the label: setup, proxy, validation split, seed). It also keeps
-/// every label it loaded or stored, in query order, for the op's outputs.
+/// every label it loaded or stored, in the order they arrived, for the op's outputs.
 ///
 /// `@unchecked Sendable` because the search that uses it runs on one
 /// dedicated thread and the op reads `labels` only after that thread has
@@ -14,7 +14,7 @@ final class ItemLabelCache: TrainingLabelCache, @unchecked Sendable {
     private let cache: (any ItemCache)?
     private let context: [String: String]
     private let onLabel: (TrainingLabel, Bool) -> Void
-    /// Labels in query order, and whether each came from the cache.
+    /// Labels in arrival order, and whether each came from the cache.
     private(set) var labels: [(label: TrainingLabel, cached: Bool)] = []
 
     /// A cache over `cache` (nil: nothing is kept between runs) for items

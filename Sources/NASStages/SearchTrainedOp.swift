@@ -66,6 +66,8 @@ public struct SearchTrainedOp: Op {
                           doc: "predictor training labels: identity or rank"),
                 ParamSpec("seed", .int, default: 0, range: 0...1_000_000, doc: "search seed (also the validation draw and training seed)"),
                 ParamSpec("top", .int, default: 3, range: 1...100, doc: "cells kept in best.json"),
+                ParamSpec("parallel", .int, default: 2, range: 1...64,
+                          doc: "trainings at once (the cells of one iteration), one thread each; results do not depend on it"),
             ] + predictorParams,
             inputs: [InputSpec("population", doc: "a population.train output (setup.json)"),
                      InputSpec("selections", doc: "a proxy.select output (selections.json)")])
@@ -84,6 +86,7 @@ public struct SearchTrainedOp: Op {
         }
         let seed = UInt64(try context.int("seed", op: op))
         let top = try context.int("top", op: op)
+        let parallel = try context.int("parallel", op: op)
         let subsetSize = try context.int("subset_size", op: op)
         let strategyName = try context.string("strategy", op: op)
         let strategy: CandidateStrategy
@@ -138,9 +141,14 @@ public struct SearchTrainedOp: Op {
                 progress(OpProgress(fraction: nil, message: "query \(label.cell) "
                     + String(format: "%.1f%%", label.validationAccuracy) + (cached ? " (cached)" : String(format: " %.1fs CPU", label.cpuSeconds))))
             }
-            let oracle = try TrainingOracle(proxy: proxy, validation: valid, options: options, recipe: recipe, seed: seed, cache: cache)
+            let oracle = try TrainingOracle(proxy: proxy, validation: valid, options: options, recipe: recipe, seed: seed,
+                                            parallel: parallel, cache: cache)
             let trace = try search.run(space: space, oracle: oracle, seed: seed)
-            return SearchOutcome(trace: trace, labels: cache.labels)
+            // Labels arrive in training order (a batch trains in parallel); report them in query order.
+            var byCell: [String: (label: TrainingLabel, cached: Bool)] = [:]
+            for entry in cache.labels where byCell[entry.label.cell] == nil { byCell[entry.label.cell] = entry }
+            let labels = trace.queried.compactMap { byCell[space.cells[$0].cellString] }
+            return SearchOutcome(trace: trace, labels: labels)
         }, completed: { _, result in outcome = (result.trace, result.labels) })
         guard let outcome, outcome.labels.count == outcome.trace.count else {
             throw PipelineError.opFailed(op: op, reason: "search finished without a label per query")

@@ -4,7 +4,7 @@ import XCTest
 @testable import NAS
 
 /// An in-memory label cache counting what it stores.
-private final class MemoryLabelCache: TrainingLabelCache {
+final class MemoryLabelCache: TrainingLabelCache {
     var labels: [String: TrainingLabel] = [:]
     var stores = 0
     func label(of cell: NB201Cell) throws -> TrainingLabel? { labels[cell.cellString] }
@@ -64,5 +64,28 @@ final class TrainingOracleTests: XCTestCase {
         let small = ModelFixtures.syntheticDataset(count: 8, side: 4, seed: 5)
         XCTAssertThrowsError(try TrainingOracle(proxy: proxy, validation: small, options: ModelFixtures.tinyOptions,
                                                 recipe: recipe, seed: 0))
+    }
+}
+
+/// `prepare(_:)` trains a batch in parallel with the same answers as one-by-one training.
+final class TrainingOraclePrepareTests: XCTestCase {
+    func testPreparedBatchAnswersLikeSerialTrainingAndCountsQueriesOnlyWhenAsked() throws {
+        let recipe = TrainingRecipe(epochs: 1, batchSize: 16, learningRate: 0.05, evaluateEveryEpoch: false)
+        let proxy = ModelFixtures.syntheticDataset(count: 32, seed: 1), validation = ModelFixtures.syntheticDataset(count: 24, seed: 2)
+        let cells = [ModelFixtures.allConv, ModelFixtures.poolSkip, ModelFixtures.mixed].map(ModelFixtures.cell)
+        func make(_ parallel: Int, _ cache: (any TrainingLabelCache)?) throws -> TrainingOracle {
+            try TrainingOracle(proxy: proxy, validation: validation, options: ModelFixtures.tinyOptions, recipe: recipe, seed: 3,
+                               parallel: parallel, cache: cache)
+        }
+        var serial = try make(1, nil)
+        let expected = try cells.map { try serial.validationAccuracy(of: $0) }
+        let cache = MemoryLabelCache()
+        var batched = try make(2, cache)
+        try batched.prepare(cells + [cells[0]])
+        XCTAssertEqual(batched.queryCount, 0, "preparing is not querying")
+        XCTAssertEqual(cache.stores, 3, "each distinct cell trained once")
+        XCTAssertEqual(try cells.map { try batched.validationAccuracy(of: $0) }, expected)
+        XCTAssertEqual(batched.queryCount, 3)
+        XCTAssertEqual(cache.stores, 3)
     }
 }

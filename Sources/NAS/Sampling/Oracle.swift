@@ -20,6 +20,15 @@ public protocol Oracle {
     mutating func validationAccuracy(of cell: Cell) throws -> Double
     /// Test accuracy (%) of `cell` for reports, nil when unknown; never counts a query.
     func reportedTestAccuracy(of cell: Cell) -> Double?
+    /// A hint that `cells` are about to be asked about, so an oracle that can
+    /// answer several at once (a training oracle on several cores) prepares
+    /// them together; counts no query. The answers must not depend on it.
+    mutating func prepare(_ cells: [Cell]) throws
+}
+
+extension Oracle {
+    /// Default: nothing to prepare (a table look-up is instant).
+    public mutating func prepare(_ cells: [Cell]) throws {}
 }
 
 /// An oracle that reads a benchmark table: validation and (optional) test

@@ -56,13 +56,17 @@ public struct TrainingOracle: Oracle {
     public let recipe: TrainingRecipe
     /// Training seed shared by every cell.
     public let seed: UInt64
+    /// Trainings run at once by `prepare(_:)`, each single-threaded.
+    public let parallel: Int
     private let cache: (any TrainingLabelCache)?
     private var answers: [NB201Cell: Double] = [:]
+    /// Labels trained or loaded by `prepare(_:)`, not yet asked about.
+    private var prepared: [NB201Cell: TrainingLabel] = [:]
 
     /// An oracle training on `proxy` and validating on `validation`; throws on
     /// empty data or data of different shapes.
     public init(proxy: Dataset, validation: Dataset, options: NB201ModelOptions, recipe: TrainingRecipe, seed: UInt64,
-                cache: (any TrainingLabelCache)? = nil) throws {
+                parallel: Int = 1, cache: (any TrainingLabelCache)? = nil) throws {
         guard proxy.count > 0, validation.count > 0 else {
             throw NASError.invalidArgument(name: "data", reason: "training oracle needs a non-empty proxy and validation split")
         }
@@ -76,6 +80,7 @@ public struct TrainingOracle: Oracle {
         self.options = options
         self.recipe = recipe
         self.seed = seed
+        self.parallel = max(1, parallel)
         self.cache = cache
     }
 
@@ -86,7 +91,7 @@ public struct TrainingOracle: Oracle {
     /// Validation accuracy (%) of `cell`, trained on the proxy unless known.
     public mutating func validationAccuracy(of cell: NB201Cell) throws -> Double {
         if let known = answers[cell] { return known }
-        let label = try cache?.label(of: cell) ?? train(cell)
+        let label = try prepared.removeValue(forKey: cell) ?? cache?.label(of: cell) ?? train(cell)
         answers[cell] = label.validationAccuracy
         return label.validationAccuracy
     }
@@ -94,18 +99,70 @@ public struct TrainingOracle: Oracle {
     /// Always nil: a training oracle never looks at the test set.
     public func reportedTestAccuracy(of cell: NB201Cell) -> Double? { nil }
 
+    /// Loads the cached labels of `cells` and trains the others, `parallel`
+    /// at a time; the labels wait until the search asks (no query counted).
+    /// Every training is independent and single-threaded, so the labels equal
+    /// what one-by-one training gives.
+    public mutating func prepare(_ cells: [NB201Cell]) throws {
+        var todo: [NB201Cell] = []
+        for cell in cells where answers[cell] == nil && prepared[cell] == nil && !todo.contains(cell) {
+            if let label = try cache?.label(of: cell) { prepared[cell] = label } else { todo.append(cell) }
+        }
+        guard parallel > 1, todo.count > 1 else { return }  // one cell: train it when asked
+        let results = LabelSlots(count: todo.count)
+        let (proxy, validation, options, recipe, seed, workers) = (proxy, validation, options, recipe, seed, min(parallel, todo.count))
+        let cells = todo
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for i in stride(from: worker, to: cells.count, by: workers) {
+                results.set(i, Result {
+                    try Self.train(cells[i], proxy: proxy, validation: validation, options: options, recipe: recipe, seed: seed)
+                })
+            }
+        }
+        for (i, cell) in todo.enumerated() {
+            let label = try results.get(i)
+            try cache?.store(label)
+            prepared[cell] = label
+        }
+    }
+
     /// Trains `cell` and stores the label in the cache.
     private func train(_ cell: NB201Cell) throws -> TrainingLabel {
+        let label = try Self.train(cell, proxy: proxy, validation: validation, options: options, recipe: recipe, seed: seed)
+        try cache?.store(label)
+        return label
+    }
+
+    /// One training of `cell` on `proxy`, scored on `validation`, with its thread CPU time.
+    private static func train(_ cell: NB201Cell, proxy: Dataset, validation: Dataset, options: NB201ModelOptions,
+                              recipe: TrainingRecipe, seed: UInt64) throws -> TrainingLabel {
         let start = threadCPUSeconds()
         let run = try trainArchitecture(cell: cell, options: options, data: (train: proxy, test: validation), recipe: recipe,
                                         seed: seed, withEntropy: false, context: .serial)
         guard run.testAccuracy.isFinite else {
             throw NASError.invalidArgument(name: "cell", reason: "training \(cell.cellString) gave a non-finite accuracy")
         }
-        let label = TrainingLabel(cell: cell.cellString, validationAccuracy: 100 * run.testAccuracy,
-                                  cpuSeconds: threadCPUSeconds() - start, wallSeconds: run.trainSeconds)
-        try cache?.store(label)
-        return label
+        return TrainingLabel(cell: cell.cellString, validationAccuracy: 100 * run.testAccuracy,
+                             cpuSeconds: threadCPUSeconds() - start, wallSeconds: run.trainSeconds)
+    }
+}
+
+/// Result slots the parallel trainings of `TrainingOracle.prepare` fill.
+/// `@unchecked Sendable`: every access to `slots` holds `lock`.
+private final class LabelSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<TrainingLabel, Error>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ result: Result<TrainingLabel, Error>) { lock.withLock { slots[i] = result } }
+
+    /// The label of slot `i`, rethrowing its training's error.
+    func get(_ i: Int) throws -> TrainingLabel {
+        guard let result = lock.withLock({ slots[i] }) else {
+            throw NASError.invalidArgument(name: "prepare", reason: "training \(i) produced no result")
+        }
+        return try result.get()
     }
 }
 
