@@ -1,5 +1,6 @@
 /// The thing a search asks for the accuracy of an architecture: a benchmark
-/// table look-up, or (later) training the cell on a data proxy.
+/// table look-up (`TableOracle`), or training the cell on a data proxy
+/// (`TrainingOracle`).
 ///
 /// Searches rank cells by **validation** accuracy only; test accuracy is
 /// exposed separately and only ever reported (best-so-far curves, targets),
