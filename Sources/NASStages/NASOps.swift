@@ -5,7 +5,7 @@ public enum NASOps {
     /// Every NAS op, one instance each.
     public static var all: [any Op] {
         [BenchmarkLoadOp(), NB101EnumerateOp(), PredictorTrainOp(), PredictorEvaluateOp(), PredictorSweepOp(),
-         SearchPredictorOp(),
+         SearchPredictorOp(), SearchTrainedOp(), FinalTrainOp(),
          PopulationSampleOp(), PopulationTrainOp(), ProxyScoreOp(), ProxySelectOp(), ProxyValidateOp()]
     }
 }

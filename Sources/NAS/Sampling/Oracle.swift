@@ -1,5 +1,6 @@
 /// The thing a search asks for the accuracy of an architecture: a benchmark
-/// table look-up, or (later) training the cell on a data proxy.
+/// table look-up (`TableOracle`), or training the cell on a data proxy
+/// (`TrainingOracle`).
 ///
 /// Searches rank cells by **validation** accuracy only; test accuracy is
 /// exposed separately and only ever reported (best-so-far curves, targets),
@@ -20,6 +21,15 @@ public protocol Oracle {
     mutating func validationAccuracy(of cell: Cell) throws -> Double
     /// Test accuracy (%) of `cell` for reports, nil when unknown; never counts a query.
     func reportedTestAccuracy(of cell: Cell) -> Double?
+    /// A hint that `cells` are about to be asked about, so an oracle that can
+    /// answer several at once (a training oracle on several cores) prepares
+    /// them together; counts no query. The answers must not depend on it.
+    mutating func prepare(_ cells: [Cell]) throws
+}
+
+extension Oracle {
+    /// Default: nothing to prepare (a table look-up is instant).
+    public mutating func prepare(_ cells: [Cell]) throws {}
 }
 
 /// An oracle that reads a benchmark table: validation and (optional) test

@@ -57,7 +57,7 @@ public struct PredictorGuidedSearch: Sendable {
             let candidates = try strategy.candidates(state, predictor: predictor, rng: &rng)
             state.trace.scoredPerIteration.append(candidates.scored)
             let picked = candidates.top(min(batchSize, state.remaining))
-            for index in picked { try state.query(index) }
+            try state.queryBatch(picked)
             // A candidate set with nothing new (tiny spaces) must not stall the loop.
             if picked.isEmpty { try state.queryRandom(min(batchSize, state.remaining), rng: &rng) }
         }

@@ -37,7 +37,13 @@ struct SearchState<O: Oracle> {
 
     /// Queries `count` distinct random unqueried cells (fewer if the space runs out).
     mutating func queryRandom(_ count: Int, rng: inout SplitMix64) throws {
-        for index in randomUnqueried(count, excluding: [], rng: &rng) { try query(index) }
+        try queryBatch(randomUnqueried(count, excluding: [], rng: &rng))
+    }
+
+    /// Queries `indices` in order, after letting the oracle prepare the new ones together.
+    mutating func queryBatch(_ indices: [Int]) throws {
+        try oracle.prepare(indices.filter { !evaluated.contains($0) }.map { space.cells[$0] })
+        for index in indices { try query(index) }
     }
 
     /// Up to `count` distinct random cells that are neither queried nor in `excluding`.
