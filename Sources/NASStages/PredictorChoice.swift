@@ -180,3 +180,22 @@ extension PredictorSettings {
         }
     }
 }
+
+extension PredictorSettings {
+    /// Variants a search loop can refit every iteration (the ensembles are left out: slow, and
+    /// their members' state is not saved).
+    static let searchVariants: [PredictorVariant] = [.ridge, .kernelRidge, .renas, .renasMSE]
+
+    /// The predictor parameters of the search ops (`search.predictor`, `search.trained`): the
+    /// variant, its training labels, and `params` with the cheap `flat` encoding as default.
+    static var searchParams: [ParamSpec] {
+        [
+            ParamSpec("predictor", .string, default: "kernel-ridge", allowed: searchVariants.map { .string($0.rawValue) },
+                      doc: "predictor refitted every iteration: ridge, kernel-ridge, renas, renas-mse"),
+            ParamSpec("labels", .string, default: "rank", allowed: LabelTransform.allCases.map { .string($0.rawValue) },
+                      doc: "predictor training labels: identity (validation accuracy) or rank (scaled ranks)"),
+            ParamSpec("encoding", .string, default: "flat", allowed: EncodingChoice.allCases.map { .string($0.rawValue) },
+                      doc: "cell encoding the predictor reads: path, flat or renas (the CNN predictors need renas)"),
+        ] + params.filter { $0.name != "encoding" }
+    }
+}

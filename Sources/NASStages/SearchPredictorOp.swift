@@ -22,11 +22,6 @@ public struct SearchPredictorOp: Op {
 
     /// Schema.
     public var descriptor: OpDescriptor {
-        let predictors: [PredictorVariant] = [.ridge, .kernelRidge, .renas, .renasMSE]
-        let predictorParams = PredictorSettings.params.filter { $0.name != "encoding" } + [
-            ParamSpec("encoding", .string, default: "flat", allowed: EncodingChoice.allCases.map { .string($0.rawValue) },
-                      doc: "cell encoding the predictor reads: path, flat or renas (the CNN predictors need renas)"),
-        ]
         return OpDescriptor(
             name: Self.name, version: 1,
             summary: "sample efficiency of predictor-guided search (full / random / smart subset) against random search and evolution",
@@ -48,16 +43,12 @@ public struct SearchPredictorOp: Op {
                 ParamSpec("random_share", .double, default: 0.1, range: 0...1, doc: "smart subset: share of random cells"),
                 ParamSpec("population", .int, default: 20, range: 1...100_000, doc: "evolution: population size P"),
                 ParamSpec("tournament", .int, default: 5, range: 1...100_000, doc: "evolution: tournament size S"),
-                ParamSpec("predictor", .string, default: "kernel-ridge", allowed: predictors.map { .string($0.rawValue) },
-                          doc: "predictor refitted every iteration: ridge, kernel-ridge, renas, renas-mse"),
-                ParamSpec("labels", .string, default: "rank", allowed: LabelTransform.allCases.map { .string($0.rawValue) },
-                          doc: "predictor training labels: identity (validation accuracy) or rank (scaled ranks)"),
                 ParamSpec("seeds", .int, default: 20, range: 1...10_000, doc: "runs per strategy, seeds seed_offset..<seed_offset+N"),
                 ParamSpec("seed_offset", .int, default: 0, range: 0...1e9, doc: "first seed (tune on other seeds than you report)"),
                 ParamSpec("target_tolerance", .double, default: 0.1, range: 0...100,
                           doc: "target: best-validation cell or test accuracy within this many points of the best"),
                 ParamSpec("bootstrap", .int, default: 2000, range: 1...1_000_000, doc: "bootstrap resamples of the gain interval"),
-            ] + predictorParams,
+            ] + PredictorSettings.searchParams,
             inputs: [InputSpec("table", doc: "benchmark table file: data/nb201/nb201-cifar10-200ep.csv.zst or data/nb101/nb101-20k.csv.zst")])
     }
 

@@ -37,11 +37,6 @@ public struct SearchTrainedOp: Op {
 
     /// Schema.
     public var descriptor: OpDescriptor {
-        let predictors: [PredictorVariant] = [.ridge, .kernelRidge, .renas, .renasMSE]
-        let predictorParams = PredictorSettings.params.filter { $0.name != "encoding" } + [
-            ParamSpec("encoding", .string, default: "flat", allowed: EncodingChoice.allCases.map { .string($0.rawValue) },
-                      doc: "cell encoding the predictor reads: path, flat or renas (the CNN predictors need renas)"),
-        ]
         return OpDescriptor(
             name: Self.name, version: 1,
             summary: "predictor-guided NB-201 search whose oracle trains each cell on a data proxy",
@@ -60,15 +55,11 @@ public struct SearchTrainedOp: Op {
                 ParamSpec("subset_size", .int, default: 156, range: 1...15_625, doc: "cells the predictor scores per iteration (156 = 1 %)"),
                 ParamSpec("smart_parents", .int, default: 3, range: 1...10_000, doc: "smart subset: parents per generation"),
                 ParamSpec("random_share", .double, default: 0.1, range: 0...1, doc: "smart subset: share of random cells"),
-                ParamSpec("predictor", .string, default: "kernel-ridge", allowed: predictors.map { .string($0.rawValue) },
-                          doc: "predictor refitted every iteration"),
-                ParamSpec("labels", .string, default: "rank", allowed: LabelTransform.allCases.map { .string($0.rawValue) },
-                          doc: "predictor training labels: identity or rank"),
                 ParamSpec("seed", .int, default: 0, range: 0...1_000_000, doc: "search seed (also the validation draw and training seed)"),
                 ParamSpec("top", .int, default: 3, range: 1...100, doc: "cells kept in best.json"),
                 ParamSpec("parallel", .int, default: 2, range: 1...64,
                           doc: "trainings at once (the cells of one iteration), one thread each; results do not depend on it"),
-            ] + predictorParams,
+            ] + PredictorSettings.searchParams,
             inputs: [InputSpec("population", doc: "a population.train output (setup.json)"),
                      InputSpec("selections", doc: "a proxy.select output (selections.json)")])
     }
