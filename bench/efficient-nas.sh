@@ -10,9 +10,8 @@ setting=quick
 if [[ ${1:-} == default ]]; then setting=default; shift; fi
 args=("$@")
 if [[ $setting == quick ]]; then
-  # The quick command line of pipelines/efficient-nas.md, verbatim.
-  args=(--set population=8 --set train_size=5000 --set test_size=1000 --set valid_size=500 --set epochs=2
-        --set budget=30 --set n0=10 --set k=4 "${args[@]}")
+  # The quick preset of pipelines/efficient-nas.md's front matter.
+  args=(--preset quick "${args[@]}")
 fi
 swift build -c release --product nasbook >/dev/null
 NB=$PWD/.build/release/nasbook

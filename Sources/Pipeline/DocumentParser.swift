@@ -7,7 +7,7 @@ public enum DocumentParser {
     /// Keys a stage body may contain.
     static let stageKeys = ["op", "run", "needs", "inputs", "with", "outputs", "env", "show"]
     /// Keys the front matter understands.
-    static let frontMatterKeys = ["title", "description", "params"]
+    static let frontMatterKeys = ["title", "description", "params", "presets"]
 
     /// Parses `text`; `path` is what diagnostics print (e.g. `pipelines/demo.md`).
     public static func parse(_ text: String, path: String) -> (document: PipelineDocument, diagnostics: [Diagnostic]) {
@@ -83,7 +83,7 @@ public enum DocumentParser {
         }
         guard let root else { return }
         guard case let .map(entries) = root.kind else {
-            report(root.location, "front matter must be a mapping of 'title', 'description', 'params'", .error)
+            report(root.location, "front matter must be a mapping of 'title', 'description', 'params', 'presets'", .error)
             return
         }
         for entry in entries {
@@ -103,11 +103,57 @@ public enum DocumentParser {
                     document.params[param.key] = param.value.paramValue
                     document.paramLocations[param.key] = param.keyLocation
                 }
+            case "presets":
+                parsePresets(entry.value, into: &document, report: report)
             default:
                 report(entry.keyLocation,
                        "unknown front-matter key '\(entry.key)' is ignored"
                            + Suggestion.hint(for: entry.key, among: frontMatterKeys), .warning)
             }
+        }
+    }
+}
+
+extension DocumentParser {
+    /// `presets:` — a mapping of preset name to a mapping of `PARAM` or
+    /// `STAGE.PARAM` to a value. Whether each target exists is the validator's
+    /// business (it reports at the entry), so only the shape is checked here.
+    static func parsePresets(_ node: YAMLNode, into document: inout PipelineDocument,
+                             report: (SourceLocation, String, Diagnostic.Severity) -> Void) {
+        guard case let .map(presets) = node.kind else {
+            report(node.location, "'presets' must be a mapping of preset name to a mapping of PARAM: value", .error)
+            return
+        }
+        for preset in presets {
+            guard isValidStageName(preset.key) else {
+                report(preset.keyLocation, "preset name '\(preset.key)' must be letters, digits, '-' or '_'", .error)
+                continue
+            }
+            guard case let .map(entries) = preset.value.kind else {
+                report(preset.value.location,
+                       "preset '\(preset.key)' must be a mapping of PARAM or STAGE.PARAM to a value", .error)
+                continue
+            }
+            var overrides: [ParamOverride] = []
+            for entry in entries {
+                let parts = entry.key.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                let stage = parts.count == 2 ? parts[0] : nil
+                let param = parts.count == 2 ? parts[1] : parts[0]
+                if let stage, !isValidStageName(stage) {
+                    report(entry.keyLocation, "preset '\(preset.key)': '\(stage)' is not a stage name", .error)
+                    continue
+                }
+                guard !param.isEmpty else {
+                    report(entry.keyLocation, "preset '\(preset.key)': missing parameter name in '\(entry.key)'", .error)
+                    continue
+                }
+                let value = entry.value.paramValue
+                overrides.append(ParamOverride(stage: stage, param: param, value: value,
+                                               text: "\(entry.key)=\(value.canonicalJSON)",
+                                               origin: "preset '\(preset.key)'", location: entry.keyLocation))
+            }
+            document.presets[preset.key] = PipelinePreset(name: preset.key, location: preset.keyLocation,
+                                                          overrides: overrides)
         }
     }
 }

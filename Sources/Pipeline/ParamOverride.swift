@@ -11,14 +11,26 @@ public struct ParamOverride: Hashable, Sendable, CustomStringConvertible {
     public var value: ParamValue
     /// The text as given, for messages.
     public var text: String
+    /// Where the override comes from, for messages: `--set` for the command
+    /// line, `preset 'quick'` for an entry of a front-matter preset.
+    public var origin: String
+    /// The preset entry's position in the document; nil for `--set`.
+    public var location: SourceLocation?
 
     /// An override of `stage.param` (or document param when `stage` is nil).
-    public init(stage: String?, param: String, value: ParamValue, text: String? = nil) {
+    public init(stage: String?, param: String, value: ParamValue, text: String? = nil,
+                origin: String = "--set", location: SourceLocation? = nil) {
         self.stage = stage
         self.param = param
         self.value = value
         self.text = text ?? "\(stage.map { $0 + "." } ?? "")\(param)=\(value.canonicalJSON)"
+        self.origin = origin
+        self.location = location
     }
+
+    /// `--set population=8: ` or `preset 'quick' population=8: `, the prefix of
+    /// a diagnostic about this override.
+    var messagePrefix: String { "\(origin) \(text): " }
 
     /// Parses `STAGE.PARAM=VALUE` or `PARAM=VALUE`; stage names contain no `.`,
     /// so the first `.` before `=` separates stage from parameter.

@@ -43,9 +43,10 @@ public struct PipelineValidator: Sendable {
     }
 
     /// Parses and validates `text` in one go; parse and validation diagnostics are merged.
-    public func check(_ text: String, path: String, overrides: [ParamOverride] = []) -> ValidationResult {
+    public func check(_ text: String, path: String, overrides: [ParamOverride] = [],
+                      preset: String? = nil) -> ValidationResult {
         let parsed = DocumentParser.parse(text, path: path)
-        var result = validate(parsed.document, overrides: overrides)
+        var result = validate(parsed.document, overrides: overrides, preset: preset)
         result.diagnostics = (parsed.diagnostics + result.diagnostics).sortedByLocation
         if result.diagnostics.hasErrors { result.pipeline = nil }
         return result
@@ -54,21 +55,36 @@ public struct PipelineValidator: Sendable {
     /// Reads the document at `url` and checks it; `displayPath` is what
     /// diagnostics print (e.g. `pipelines/demo.md`). Throws
     /// `PipelineError.unreadableDocument` when the file cannot be read as UTF-8.
-    public func check(fileAt url: URL, displayPath: String, overrides: [ParamOverride] = []) throws -> ValidationResult {
+    public func check(fileAt url: URL, displayPath: String, overrides: [ParamOverride] = [],
+                      preset: String? = nil) throws -> ValidationResult {
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw PipelineError.unreadableDocument(path: displayPath, reason: error.localizedDescription)
         }
-        return check(text, path: displayPath, overrides: overrides)
+        return check(text, path: displayPath, overrides: overrides, preset: preset)
     }
 
-    /// Validates a parsed document, applying `overrides` (`--set`). Use
-    /// `check` to include the parser's own diagnostics; this alone does not
-    /// see them.
-    public func validate(_ document: PipelineDocument, overrides: [ParamOverride] = []) -> ValidationResult {
+    /// Validates a parsed document, applying the front-matter preset named
+    /// `preset` (if any) and then `overrides` (`--set`), so the command line
+    /// wins over the preset. Use `check` to include the parser's own
+    /// diagnostics; this alone does not see them.
+    public func validate(_ document: PipelineDocument, overrides: [ParamOverride] = [],
+                         preset: String? = nil) -> ValidationResult {
         var context = ValidationContext(document: document)
+        var overrides = overrides
+        if let preset {
+            if let entries = document.presets[preset] {
+                overrides = entries.overrides + overrides
+            } else {
+                let known = document.presets.keys.sorted()
+                context.error(SourceLocation(line: 1, column: 1),
+                              "--preset \(preset): the front matter defines no preset '\(preset)' "
+                                  + (known.isEmpty ? "(it defines none)" : "(presets: \(known.joined(separator: ", ")))")
+                                  + Suggestion.hint(for: preset, among: known))
+            }
+        }
 
         // Unique stages; later duplicates are reported and left out.
         var stages: [StageSpec] = []
@@ -88,8 +104,8 @@ public struct PipelineValidator: Sendable {
         for override in overrides {
             guard let stage = override.stage else { continue }
             if firstLine[stage] == nil {
-                context.error(SourceLocation(line: 1, column: 1),
-                              "--set \(override.text): no stage '\(stage)'" + Suggestion.hint(for: stage, among: names))
+                context.error(override.location ?? SourceLocation(line: 1, column: 1),
+                              override.messagePrefix + "no stage '\(stage)'" + Suggestion.hint(for: stage, among: names))
             } else {
                 stageOverrides[stage, default: []].append(override)
             }
@@ -133,8 +149,8 @@ public struct PipelineValidator: Sendable {
         var params = document.params
         for override in overrides where override.stage == nil {
             guard params[override.param] != nil else {
-                context.error(SourceLocation(line: 1, column: 1),
-                              "--set \(override.text): no front-matter param '\(override.param)'"
+                context.error(override.location ?? SourceLocation(line: 1, column: 1),
+                              override.messagePrefix + "no front-matter param '\(override.param)'"
                                   + Suggestion.hint(for: override.param, among: params.keys))
                 continue
             }

@@ -16,12 +16,12 @@ extension PipelineValidator {
         var overrideLocation: [String: String] = [:]
         for override in overrides {
             params[override.param] = override.value
-            overrideLocation[override.param] = override.text
+            overrideLocation[override.param] = override.messagePrefix
         }
         func paramLocation(_ name: String) -> SourceLocation {
             stage.fieldLocations["with.\(name)"] ?? stage.fieldLocations["with"] ?? stage.location(of: "op")
         }
-        func prefix(_ name: String) -> String { overrideLocation[name].map { "--set \($0): " } ?? "" }
+        func prefix(_ name: String) -> String { overrideLocation[name] ?? "" }
 
         var opVersion: Int?
         switch kind {

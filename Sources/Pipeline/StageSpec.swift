@@ -147,6 +147,8 @@ public struct PipelineDocument: Hashable, Sendable {
     public var params: [String: ParamValue]
     /// Positions of front-matter params, for diagnostics.
     public var paramLocations: [String: SourceLocation]
+    /// Front-matter `presets`: named sets of overrides (`--preset NAME`).
+    public var presets: [String: PipelinePreset] = [:]
     /// Stages in document order (duplicates included; the validator reports them).
     public var stages: [StageSpec]
     /// Prose and stages in reading order.

@@ -9,16 +9,16 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var repository: RepositoryOptions
     @Argument(help: "Pipeline name (pipelines/NAME.md) or path to a .md file.") var name: String
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter.", valueName: "STAGE.PARAM=VALUE"))
-    var overrides: [String] = []
+    @OptionGroup var variant: VariantOptions
     @Flag(help: "Print the diagnostics as JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
             let (_, file, display) = try repository.locate(name)
-            let parsed = try overrides.map(ParamOverride.parse)
+            let parsed = try variant.parsed()
             let validator = PipelineValidator(registry: repository.registry, repositoryRoot: repository.repoURL)
-            let result = try validator.check(fileAt: file, displayPath: display, overrides: parsed)
+            let result = try validator.check(fileAt: file, displayPath: display, overrides: parsed,
+                                                 preset: variant.preset)
             let diagnostics = result.diagnostics.sortedByLocation
             if json {
                 try printJSON(diagnostics)

@@ -46,14 +46,15 @@ struct RepositoryOptions: ParsableArguments {
 
     /// Reads and validates NAME; prints diagnostics to stderr and throws
     /// `ExitCode.failure` when there are errors.
-    func load(_ name: String, overrides: [ParamOverride] = []) throws -> LoadedPipeline {
+    func load(_ name: String, overrides: [ParamOverride] = [], preset: String? = nil) throws -> LoadedPipeline {
         let (pipelineName, file, display) = try locate(name)
         let data: Data
         do { data = try Data(contentsOf: file) } catch {
             throw PipelineError.unreadableDocument(path: display, reason: error.localizedDescription)
         }
         let validator = PipelineValidator(registry: registry, repositoryRoot: repoURL)
-        let result = validator.check(String(decoding: data, as: UTF8.self), path: display, overrides: overrides)
+        let result = validator.check(String(decoding: data, as: UTF8.self), path: display, overrides: overrides,
+                                     preset: preset)
         for diagnostic in result.diagnostics.sortedByLocation {
             FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
         }
@@ -86,4 +87,20 @@ func printJSON<T: Encodable>(_ value: T) throws {
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
     FileHandle.standardOutput.write(try encoder.encode(value))
     FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+/// `--preset NAME` and `--set STAGE.PARAM=VALUE`, shared by the commands that
+/// validate a pipeline (`run`, `check`, `status`) so they read a variant the same way.
+struct VariantOptions: ParsableArguments {
+    /// A named set of overrides from the document's front matter (`presets:`).
+    @Option(help: ArgumentHelp("Apply a preset from the document's front matter (before any --set).",
+                               valueName: "name"))
+    var preset: String?
+
+    /// Raw `--set` texts, parsed by `parsed()`.
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter.", valueName: "STAGE.PARAM=VALUE"))
+    var overrides: [String] = []
+
+    /// The `--set` overrides, parsed; throws `PipelineError.malformedOverride`.
+    func parsed() throws -> [ParamOverride] { try overrides.map(ParamOverride.parse) }
 }

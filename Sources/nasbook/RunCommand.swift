@@ -23,8 +23,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Execute these stages even when cached.") var force: [String] = []
     @Option(help: "Run only this stage and what it depends on.") var until: String?
     @Flag(help: "Show what would run; run and record nothing.") var dryRun = false
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter.", valueName: "STAGE.PARAM=VALUE"))
-    var overrides: [String] = []
+    @OptionGroup var variant: VariantOptions
     @Flag(help: "Fail instead of waiting when another run of this pipeline is in progress.") var noWait = false
     @Flag(help: "Print the result as JSON (no progress lines).") var json = false
 
@@ -48,14 +47,14 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         Ledger.startInitialisingLibrary()
-        let parsed = try reportingErrors { try overrides.map(ParamOverride.parse) }
-        let loaded = try reportingErrors { try repository.load(name, overrides: parsed) }
+        let parsed = try reportingErrors { try variant.parsed() }
+        let loaded = try reportingErrors { try repository.load(name, overrides: parsed, preset: variant.preset) }
         let runner = try reportingErrors {
             try PipelineRunner(storeRoot: store.storeURL, repositoryRoot: repository.repoURL, registry: repository.registry)
         }
         let options = RunOptions(
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, force: Set(force), until: until,
-            dryRun: dryRun, noWait: noWait, overrides: parsed, environment: loaded.declaredEnvironment,
+            dryRun: dryRun, noWait: noWait, overrides: parsed, preset: variant.preset, environment: loaded.declaredEnvironment,
             host: ProcessInfo.processInfo.hostName, toolVersion: Nasbook.toolVersion)
         let display = ProgressDisplay(quiet: json)
         let task = Task { try await runner.run(loaded.pipeline, name: loaded.name, document: loaded.document,

@@ -13,14 +13,13 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var repository: RepositoryOptions
     @Argument(help: "Pipeline name (pipelines/NAME.md) or path to a .md file.") var name: String
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter.", valueName: "STAGE.PARAM=VALUE"))
-    var overrides: [String] = []
+    @OptionGroup var variant: VariantOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         Ledger.startInitialisingLibrary()
         try reportingErrors {
-            let loaded = try repository.load(name, overrides: try overrides.map(ParamOverride.parse))
+            let loaded = try repository.load(name, overrides: try variant.parsed(), preset: variant.preset)
             let runner = try PipelineRunner(storeRoot: store.storeURL, repositoryRoot: repository.repoURL,
                                             registry: repository.registry)
             let statuses = try runner.status(of: loaded.pipeline, name: loaded.name,

@@ -6,24 +6,25 @@ import Pipeline
 import XCTest
 
 /// `pipelines/efficient-nas.md`: the document validates with its defaults and
-/// with the quick setting it prints, and a toy setting runs end to end
+/// with the quick preset it prints, and a toy setting runs end to end
 /// through the runner, resumes a grown search from the item cache, and
 /// accounts for its cost.
 final class EfficientNASPipelineTests: XCTestCase {
     private let path = "pipelines/efficient-nas.md"
     private var document: URL { OpHarness.repositoryRoot.appendingPathComponent(path) }
 
-    private func validate(_ overrides: [String]) throws -> ValidationResult {
+    private func validate(_ overrides: [String], preset: String? = nil) throws -> ValidationResult {
         try PipelineValidator(registry: .nasbook, repositoryRoot: OpHarness.repositoryRoot)
-            .check(fileAt: document, displayPath: path, overrides: overrides.map(ParamOverride.parse))
+            .check(fileAt: document, displayPath: path, overrides: overrides.map(ParamOverride.parse), preset: preset)
     }
 
-    /// The `--set` overrides of the quick command line the document prints.
-    private func quickOverrides() throws -> [String] {
+    /// The preset named by the quick command line the document prints.
+    private func quickPreset() throws -> String {
         let text = try String(contentsOf: document, encoding: .utf8)
-        let line = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("nasbook run \(path)") })
+        let line = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("nasbook run efficient-nas") })
         let words = line.split(separator: " ").map(String.init)
-        return words.indices.filter { words[$0] == "--set" && $0 + 1 < words.count }.map { words[$0 + 1] }
+        let at = try XCTUnwrap(words.firstIndex(of: "--preset"))
+        return try XCTUnwrap(words.indices.contains(at + 1) ? words[at + 1] : nil)
     }
 
     func testDocumentValidatesWithItsDefaultsAndItsQuickSetting() throws {
@@ -33,12 +34,17 @@ final class EfficientNASPipelineTests: XCTestCase {
         XCTAssertEqual(search.kind, .op(SearchTrainedOp.name))
         XCTAssertEqual(search.params["budget"]?.intValue, 150)
         XCTAssertEqual(search.params["strategy"]?.stringValue, "smart-subset")
-        let quick = try quickOverrides()
-        XCTAssertEqual(quick.count, 8)
-        let result = try validate(quick)
+        let quick = try quickPreset()
+        XCTAssertEqual(quick, "quick")
+        let result = try validate([], preset: quick)
         XCTAssertEqual(result.diagnostics.map(\.description), [])
         let quickSearch = try XCTUnwrap(result.pipeline?.stages.first { $0.name == "search" })
         XCTAssertEqual(quickSearch.params["budget"]?.intValue, 30)
+        let population = try XCTUnwrap(result.pipeline?.stages.first { $0.name == "population" })
+        XCTAssertEqual(population.params["train_size"]?.intValue, 5000, "the preset reaches ${train_size}")
+        XCTAssertEqual(try validate(["train_size=700"], preset: quick).pipeline?.stages
+                           .first { $0.name == "population" }?.params["train_size"]?.intValue, 700,
+                       "--set wins over the preset")
         let final = try XCTUnwrap(result.pipeline?.stages.first { $0.name == "final" })
         XCTAssertEqual(final.kind, .op(FinalTrainOp.name))
         XCTAssertFalse(try validate(["budget=2"]).diagnostics.isEmpty, "budget below the op's range")

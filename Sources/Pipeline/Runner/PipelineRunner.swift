@@ -97,7 +97,8 @@ public struct PipelineRunner: Sendable {
         let interrupted = Task.isCancelled || report.outcomes.values.contains(.cancelled)
 
         let records = journal.records(for: selected, report: report, pipeline: name, options: options, runStart: started)
-        let message = Self.message(name: name, report: report, interrupted: interrupted, overrides: options.overrides)
+        let message = Self.message(name: name, report: report, interrupted: interrupted, preset: options.preset,
+                                   overrides: options.overrides)
         var commit: CommitID?
         var repeated = false
         // A run that only restates the tip (the usual no-op re-run) is a cheap commit
@@ -141,14 +142,16 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    /// The commit message: counts per outcome, then the overrides.
-    static func message(name: String, report: SchedulerReport, interrupted: Bool, overrides: [ParamOverride]) -> String {
+    /// The commit message: counts per outcome, then the preset and the overrides.
+    static func message(name: String, report: SchedulerReport, interrupted: Bool, preset: String? = nil,
+                        overrides: [ParamOverride]) -> String {
         let failed = report.failures.count
         let skipped = report.outcomes.values.filter { if case .skipped = $0 { return true } else { return false } }.count
         var line = "run \(name): \(report.executed.count) executed, \(report.cached.count) cached, \(failed) failed"
         if skipped > 0 { line += ", \(skipped) skipped" }
         if interrupted { line += " (interrupted)" }
-        if !overrides.isEmpty { line += "\n\n" + overrides.map { "--set \($0.text)" }.joined(separator: "\n") }
+        let flags = (preset.map { ["--preset \($0)"] } ?? []) + overrides.map { "--set \($0.text)" }
+        if !flags.isEmpty { line += "\n\n" + flags.joined(separator: "\n") }
         return line
     }
 

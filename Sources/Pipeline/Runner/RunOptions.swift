@@ -15,6 +15,9 @@ public struct RunOptions: Sendable {
     /// The `--set` overrides the pipeline was validated with (already applied to its
     /// params); listed in the run's commit message.
     public var overrides: [ParamOverride]
+    /// The front-matter preset the pipeline was validated with (`--preset NAME`),
+    /// listed in the run's commit message before the overrides.
+    public var preset: String?
     /// Values of the environment variables shell stages declare in `env:`. Passed in,
     /// never read here, so no hidden input reaches a stage.
     public var environment: [String: String]
@@ -25,7 +28,7 @@ public struct RunOptions: Sendable {
 
     /// Options with defaults: one job, no forcing, a real run that waits for the lock.
     public init(jobs: Int = 1, force: Set<String> = [], until: String? = nil, dryRun: Bool = false,
-                noWait: Bool = false, overrides: [ParamOverride] = [], environment: [String: String] = [:],
+                noWait: Bool = false, overrides: [ParamOverride] = [], preset: String? = nil, environment: [String: String] = [:],
                 host: String = "localhost", toolVersion: String = "0") {
         self.jobs = max(1, jobs)
         self.force = force
@@ -33,6 +36,7 @@ public struct RunOptions: Sendable {
         self.dryRun = dryRun
         self.noWait = noWait
         self.overrides = overrides
+        self.preset = preset
         self.environment = environment
         self.host = host
         self.toolVersion = toolVersion
