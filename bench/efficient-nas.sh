@@ -13,7 +13,7 @@ if [[ $setting == quick ]]; then
   # The quick preset of pipelines/efficient-nas.md's front matter.
   args=(--preset quick "${args[@]}")
 fi
-swift build -c release --product nasbook >/dev/null
+scripts/build-release >/dev/null
 NB=$PWD/.build/release/nasbook
 STORE=$(mktemp -d /tmp/e2e-bench-XXXXXX)
 echo "machine: $(nproc) cores, load before $(cut -d' ' -f1-3 /proc/loadavg); setting $setting ${args[*]}"

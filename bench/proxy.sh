@@ -13,7 +13,7 @@ if [[ $variant == quick ]]; then
   args=(--set population=6 --set heldout=6 --set train_size=1000 --set test_size=500 --set epochs=2
         --set selection_seeds=2 --set method_count=2 --set ratio_count=1 "${args[@]}")
 fi
-swift build -c release --product nasbook >/dev/null
+scripts/build-release >/dev/null
 NB=$PWD/.build/release/nasbook
 STORE=$(mktemp -d /tmp/proxy-bench-XXXXXX)
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); variant $variant ${args[*]}"

@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 NASBOOK=${NASBOOK:-$ROOT/.build/release/nasbook}
-[ -x "$NASBOOK" ] || { echo "runner.sh: build first: swift build -c release --product nasbook" >&2; exit 1; }
+[ -x "$NASBOOK" ] || { echo "runner.sh: build first: scripts/build-release" >&2; exit 1; }
 VENV=$ROOT/bench/.venv-dvc
 [ -x "$VENV/bin/dvc" ] || { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q dvc; }
 DVC="$VENV/bin/dvc"

@@ -8,7 +8,7 @@
 #   bench/sampling.sh nb101      # only the NB101 study
 set -e
 cd "$(dirname "$0")/.."
-swift build -c release --product nasbook >/dev/null
+scripts/build-release >/dev/null
 NB=.build/release/nasbook
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

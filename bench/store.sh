@@ -64,8 +64,7 @@ PY
 SIZE=$(stat -c %s "$CORPUS")
 
 say "building nasbook (release)"
-swift build -c release --product nasbook >&2
-BIN="$(swift build -c release --show-bin-path)/nasbook"
+BIN=$(scripts/build-release)
 
 # measure CMD... -> sets WALL (s), CPU (user+sys s) and RSS (MiB) from GNU time.
 measure() {

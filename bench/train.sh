@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${*:-accuracy throughput torch}"
 THREADS="${THREADS:-$(nproc)}"
-swift build -c release --product nasbook >/dev/null
+scripts/build-release >/dev/null
 NB=.build/release/nasbook
 CONV='|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|'
 MIXED='|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|skip_connect~2|'

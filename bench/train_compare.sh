@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 BEFORE="${1:-}"
 THREADS="${THREADS:-$(nproc)}"; ROUNDS="${ROUNDS:-1}"
 CELLS="${CELLS:-CONV MIXED POOL}"; CONFIGS="${CONFIGS:-b c a}"
-swift build -c release --product nasbook >/dev/null
+scripts/build-release >/dev/null
 NB=.build/release/nasbook
 PY=bench/.venv-torch/bin/python
 [[ -x $PY ]] || { echo "no PyTorch venv: run bench/train.sh torch first"; exit 1; }
