@@ -32,4 +32,18 @@ final class CSVFileTests: XCTestCase {
             XCTAssertEqual("\($0)", "/nonexistent/t.csv: cannot read: no such file or not readable")
         }
     }
+
+    func testAZstdFileWithoutItsSuffixIsRecognisedByContentAndNamedAsAsked() throws {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: TestData.nb201LowFidelity)))
+        let bare = try TestData.temporaryFile("table", bytes)
+        defer { try? FileManager.default.removeItem(atPath: bare) }
+        let csv = try CSVFile.load(path: bare, name: "inputs/table")
+        XCTAssertEqual(csv.file, "inputs/table")
+        XCTAssertEqual(csv.records.count, 15_625)
+        let cut = try TestData.temporaryFile("cut", Array(bytes.prefix(bytes.count / 2)))
+        defer { try? FileManager.default.removeItem(atPath: cut) }
+        XCTAssertThrowsError(try CSVFile.load(path: cut, name: "table")) {
+            XCTAssertEqual("\($0)", "table: cannot read: zstd: truncated frame")
+        }
+    }
 }

@@ -13,17 +13,28 @@ public struct CSVFile: Sendable {
     /// Data lines: line number and fields. Empty lines are skipped.
     public let records: [(line: Int, fields: [Substring])]
 
-    /// Reads `path`, decompressing it when it ends in `.zst`.
-    public static func load(path: String) throws -> CSVFile {
+    /// The zstd frame magic number as it appears on disk.
+    static let zstdMagic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
+
+    /// Reads `path`, decompressing it when its content is a zstd frame or its
+    /// name ends in `.zst` (then anything else is an error); `name` (default:
+    /// `path`) is what every error names.
+    ///
+    /// The content decides, not a `.zst` suffix: the runner hands a stage its
+    /// inputs under their input names (`inputs/table`), which have lost the
+    /// repository file's suffix. Valid UTF-8 text cannot start with the magic
+    /// (0xB5 is a continuation byte), so no plain CSV is mistaken for one.
+    public static func load(path: String, name: String? = nil) throws -> CSVFile {
+        let label = name ?? path
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw NASError.unreadableFile(file: path, reason: "no such file or not readable")
+            throw NASError.unreadableFile(file: label, reason: "no such file or not readable")
         }
         var bytes = [UInt8](data)
-        if path.hasSuffix(".zst") { bytes = try ZstdDecoder.decompress(bytes, file: path) }
+        if bytes.starts(with: zstdMagic) || path.hasSuffix(".zst") { bytes = try ZstdDecoder.decompress(bytes, file: label) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw NASError.unreadableFile(file: path, reason: "not valid UTF-8")
+            throw NASError.unreadableFile(file: label, reason: "not valid UTF-8")
         }
-        return try CSVFile(file: path, text: text)
+        return try CSVFile(file: label, text: text)
     }
 
     /// Parses CSV text with `\n` or `\r\n` line ends; `file` names it in errors.
