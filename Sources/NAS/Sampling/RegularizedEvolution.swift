@@ -40,8 +40,7 @@ public struct RegularizedEvolution: Hashable, Sendable {
             rng.shuffle(&members)
             let parent = members.prefix(sampleSize).map { population[$0] }
                 .max { $0.accuracy < $1.accuracy || ($0.accuracy == $1.accuracy && $0.index > $1.index) }!  // S ≥ 1
-            var options = space.neighbours[parent.index].filter { !state.evaluated.contains($0) }
-            rng.shuffle(&options)
+            let options = state.unqueriedNeighbours(of: parent.index, rng: &rng)
             guard let child = options.first ?? state.randomUnqueried(1, excluding: [], rng: &rng).first else { break }
             let accuracy = try state.query(child)
             population.append((child, accuracy))

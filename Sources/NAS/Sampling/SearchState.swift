@@ -46,6 +46,15 @@ struct SearchState<O: Oracle> {
         for index in indices { try query(index) }
     }
 
+    /// The mutation neighbours of `cell` that are neither queried nor in
+    /// `excluding`, in a random order: the children evolution-style searches
+    /// (regularized evolution, the smart subset) may still learn from.
+    func unqueriedNeighbours(of cell: Int, excluding: Set<Int> = [], rng: inout SplitMix64) -> [Int] {
+        var options = space.neighbours[cell].filter { !evaluated.contains($0) && !excluding.contains($0) }
+        rng.shuffle(&options)
+        return options
+    }
+
     /// Up to `count` distinct random cells that are neither queried nor in `excluding`.
     func randomUnqueried(_ count: Int, excluding: Set<Int>, rng: inout SplitMix64) -> [Int] {
         let free = space.count - evaluated.count - excluding.subtracting(evaluated).count

@@ -48,10 +48,7 @@ public struct SmartSubset: Hashable, Sendable {
         var parents = Array(state.rankedByValidation.prefix(self.parents))
         while out.indices.count < localBudget, !parents.isEmpty {
             expanded.formUnion(parents)
-            var lists = parents.map { parent in
-                space.neighbours[parent].filter { !state.evaluated.contains($0) && !seen.contains($0) }
-            }
-            for i in lists.indices { rng.shuffle(&lists[i]) }
+            let lists = parents.map { state.unqueriedNeighbours(of: $0, excluding: seen, rng: &rng) }
             var children: [Int] = []
             let room = localBudget - out.indices.count
             var depth = 0
