@@ -136,14 +136,18 @@ struct LedgerIndex {
                   to: tipsFile)
     }
 
-    /// First-parent commits from `tip` back to (excluding) `until`, oldest first;
-    /// nil when `until` is given but never reached.
-    private func commitsSince(_ repo: GitRepository, tip: CommitID, until: CommitID?) throws -> [CommitID]? {
-        var out: [CommitID] = []
+    /// First-parent commits from `tip` back to (excluding) `until`, oldest first,
+    /// each with whether it is a repeat (read from the message while the commit
+    /// is at hand, so indexing reads each commit once); nil when `until` is
+    /// given but never reached.
+    private func commitsSince(_ repo: GitRepository, tip: CommitID,
+                              until: CommitID?) throws -> [(id: CommitID, isRepeat: Bool)]? {
+        var out: [(id: CommitID, isRepeat: Bool)] = []
         var next: CommitID? = tip
         while let id = next, id != until {
-            out.append(id)
-            next = try repo.commit(id).parents.first
+            let commit = try repo.commit(id)
+            out.append((id, Ledger.parseRepeat(commit.message) != nil))
+            next = commit.parents.first
         }
         if until != nil && next == nil { return nil }
         return out.reversed()
@@ -155,10 +159,10 @@ struct LedgerIndex {
         var producers: [Digest: Set<IndexEntry>] = [:]
         var consumers: [Digest: Set<IndexEntry>] = [:]
 
-        mutating func add(_ repo: GitRepository, pipeline: String, commits: [CommitID]) throws {
-            for commit in commits {
+        mutating func add(_ repo: GitRepository, pipeline: String, commits: [(id: CommitID, isRepeat: Bool)]) throws {
+            for (commit, isRepeat) in commits {
                 // A repeat restates an earlier commit's records (same tree): nothing new to index.
-                if Ledger.parseRepeat(try repo.commit(commit).message) != nil { continue }
+                if isRepeat { continue }
                 for entry in try repo.entries(commit: commit, directory: "records") {
                     let what = "\(commit):records/\(entry.name)"
                     let record = try CanonicalJSON.decode(RunRecord.self, from: try repo.blobData(entry.oid, what: what),
