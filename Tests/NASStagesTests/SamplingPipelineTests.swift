@@ -8,10 +8,10 @@ import XCTest
 final class SamplingPipelineTests: XCTestCase {
     private let validator = PipelineValidator(registry: .nasbook, repositoryRoot: OpHarness.repositoryRoot)
 
-    private func check(_ name: String, overrides: [String] = []) throws -> ValidationResult {
+    private func check(_ name: String, overrides: [String] = [], preset: String? = nil) throws -> ValidationResult {
         let path = "pipelines/\(name)"
         return try validator.check(fileAt: OpHarness.repositoryRoot.appendingPathComponent(path), displayPath: path,
-                                   overrides: overrides.map(ParamOverride.parse))
+                                   overrides: overrides.map(ParamOverride.parse), preset: preset)
     }
 
     func testSamplingDocumentsValidate() throws {
@@ -25,12 +25,15 @@ final class SamplingPipelineTests: XCTestCase {
         }
     }
 
-    func testQuickAndSingleStrategyOverrides() throws {
-        let result = try check("sampling-nb201.md", overrides: ["seeds=3", "budget=150", "only=smart-subset"])
-        XCTAssertEqual(result.diagnostics.map(\.description), [])
-        let study = try XCTUnwrap(result.pipeline?.stages.first { $0.name == "study" })
-        XCTAssertEqual(study.params["seeds"]?.intValue, 3)
-        XCTAssertEqual(study.params["only"]?.stringValue, "smart-subset")
+    func testQuickPresetAndSingleStrategyOverrides() throws {
+        for name in ["sampling-nb201.md", "sampling-nb101.md"] {
+            let result = try check(name, overrides: ["only=smart-subset"], preset: "quick")
+            XCTAssertEqual(result.diagnostics.map(\.description), [], name)
+            let study = try XCTUnwrap(result.pipeline?.stages.first { $0.name == "study" }, name)
+            XCTAssertEqual(study.params["seeds"]?.intValue, 3, name)
+            XCTAssertEqual(study.params["budget"]?.intValue, 150, name)
+            XCTAssertEqual(study.params["only"]?.stringValue, "smart-subset", name)
+        }
         let bad = try check("sampling-nb201.md", overrides: ["predictor=lasso"])
         XCTAssertFalse(bad.diagnostics.isEmpty)
     }
