@@ -16,6 +16,7 @@ struct ListCommand: ParsableCommand {
     struct Row: Encodable {
         var name: String
         var title: String
+        var presets: [String]
         var lastRun: String?
         var lastStatus: String?
         var lastMessage: String?
@@ -29,8 +30,8 @@ struct ListCommand: ParsableCommand {
             for name in try RepositoryOptions.pipelineNames(in: repository.repoURL) {
                 let file = repository.repoURL.appendingPathComponent("pipelines/\(name).md")
                 let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
-                let title = DocumentParser.parse(text, path: "pipelines/\(name).md").document.title
-                var row = Row(name: name, title: title)
+                let document = DocumentParser.parse(text, path: "pipelines/\(name).md").document
+                var row = Row(name: name, title: document.title, presets: document.presets.keys.sorted())
                 if let ledger, (try? Ledger.validatePipelineName(name)) != nil,
                    let last = try ledger.runs(pipeline: name, limit: 1).first {
                     row.lastRun = last.time.description
@@ -43,8 +44,9 @@ struct ListCommand: ParsableCommand {
             let width = rows.map(\.name.count).max() ?? 0
             for row in rows {
                 let last = row.lastRun.map { "\(row.lastStatus ?? "?") \($0)" } ?? "never run"
+                let presets = row.presets.isEmpty ? "" : "  (presets: \(row.presets.joined(separator: ", ")))"
                 print(row.name.padding(toLength: width + 2, withPad: " ", startingAt: 0)
-                      + row.title + "  [" + last + "]")
+                      + row.title + presets + "  [" + last + "]")
             }
         }
     }
