@@ -44,6 +44,15 @@ public func batchNormForwardTraining(_ x: Tensor, gamma: Tensor, beta: Tensor, e
                                      context: ComputeContext) -> (output: Tensor, statistics: BatchNormStatistics) {
     let channels = x.shape.last ?? 0
     precondition(gamma.shape == [channels] && beta.shape == [channels], "batchnorm gamma/beta must be [\(channels)]")
+    let stats = batchNormTrainingStatistics(x, epsilon: epsilon, context: context)
+    let (scale, shift) = batchNormAffineCoefficients(gamma: gamma, beta: beta, statistics: stats)
+    return (affinePerChannel(x, scale: scale, shift: shift, context: context), stats)
+}
+
+/// The batch statistics of `batchNormForwardTraining` alone (for callers that apply the affine
+/// map themselves, e.g. straight into node sums). x: [..., C] -> statistics over the rows.
+public func batchNormTrainingStatistics(_ x: Tensor, epsilon: Float = 1e-5, context: ComputeContext) -> BatchNormStatistics {
+    let channels = x.shape.last ?? 0
     let rows = x.count / Swift.max(1, channels)
     // Channel groups of 8 outside, rows inside, sums in registers (as in the backward): a scalar
     // `acc[c] += row[c]` reloads and stores the accumulator on every row. Each channel's sum
@@ -79,25 +88,43 @@ public func batchNormForwardTraining(_ x: Tensor, gamma: Tensor, beta: Tensor, e
         }
     }
     let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
+    return BatchNormStatistics(mean: mean, variance: variance, inverseStandardDeviation: invStd, count: rows)
+}
+
+/// Training-mode batch norm as a per-channel affine map, y = x * scale + shift:
+/// gamma, beta: [C] -> scale = gamma * invStd, shift = beta - mean * scale.
+public func batchNormAffineCoefficients(gamma: Tensor, beta: Tensor,
+                                        statistics s: BatchNormStatistics) -> (scale: [Float], shift: [Float]) {
+    let channels = s.mean.count
+    precondition(gamma.shape == [channels] && beta.shape == [channels], "batchnorm gamma/beta must be [\(channels)]")
     var scale = [Float](repeating: 0, count: channels), shift = scale
     for c in 0..<channels {
-        scale[c] = gamma.storage[c] * invStd[c]
-        shift[c] = beta.storage[c] - mean[c] * scale[c]
+        scale[c] = gamma.storage[c] * s.inverseStandardDeviation[c]
+        shift[c] = beta.storage[c] - s.mean[c] * scale[c]
     }
-    let y = affinePerChannel(x, scale: scale, shift: shift, context: context)
-    return (y, BatchNormStatistics(mean: mean, variance: variance, inverseStandardDeviation: invStd, count: rows))
+    return (scale, shift)
+}
+
+/// Evaluation-mode batch norm as a per-channel affine map, y = x * scale + shift:
+/// gamma, beta, runningMean, runningVariance: [C] -> scale = gamma / sqrt(var + eps),
+/// shift = beta - runningMean * scale.
+public func batchNormInferenceCoefficients(gamma: Tensor, beta: Tensor, runningMean: Tensor, runningVariance: Tensor,
+                                           epsilon: Float = 1e-5) -> (scale: [Float], shift: [Float]) {
+    let channels = gamma.count
+    var scale = [Float](repeating: 0, count: channels), shift = scale
+    for c in 0..<channels {
+        scale[c] = gamma.storage[c] / (runningVariance.storage[c] + epsilon).squareRoot()
+        shift[c] = beta.storage[c] - runningMean.storage[c] * scale[c]
+    }
+    return (scale, shift)
 }
 
 /// Batch normalisation, inference mode (running statistics).
 /// x: [..., C], gamma, beta, runningMean, runningVariance: [C] -> y: x's shape.
 public func batchNormForwardInference(_ x: Tensor, gamma: Tensor, beta: Tensor, runningMean: Tensor,
                                       runningVariance: Tensor, epsilon: Float = 1e-5, context: ComputeContext) -> Tensor {
-    let channels = x.shape.last ?? 0
-    var scale = [Float](repeating: 0, count: channels), shift = scale
-    for c in 0..<channels {
-        scale[c] = gamma.storage[c] / (runningVariance.storage[c] + epsilon).squareRoot()
-        shift[c] = beta.storage[c] - runningMean.storage[c] * scale[c]
-    }
+    let (scale, shift) = batchNormInferenceCoefficients(gamma: gamma, beta: beta, runningMean: runningMean,
+                                                        runningVariance: runningVariance, epsilon: epsilon)
     return affinePerChannel(x, scale: scale, shift: shift, context: context)
 }
 
