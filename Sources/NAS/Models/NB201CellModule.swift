@@ -121,9 +121,9 @@ public final class NB201CellModule: Layer {
                 // A destination without gradient (no path to the output) contributes exact zeros,
                 // as the unfused cell, which skips that edge, leaves its parameter gradients.
                 guard parts.contains(where: { $0 != nil }) else { continue }
-                let dy = parts.count == 1 ? parts[0]!
-                    : concatenateChannels(parts.map { $0 ?? Tensor(zeros: outputGradient.shape) }, context: context)
-                accumulate(&activationGradient, group.layer.backward(dy, context: context), context: context)
+                let blocks = parts.map { $0 ?? Tensor(zeros: outputGradient.shape) }   // read in place, not concatenated
+                accumulate(&activationGradient, group.layer.backward(outputGradientBlocks: blocks, context: context),
+                           context: context)
             }
             if let dA = activationGradient, let a = activations[source] {
                 accumulate(&gradients[source], reluBackward(a, outputGradient: dA, context: context), context: context)

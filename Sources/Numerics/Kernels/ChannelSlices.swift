@@ -48,7 +48,7 @@ public func accumulateChannelSlice(_ sum: inout Tensor?, from source: Tensor, of
     shift.withUnsafeBufferPointer { sh in
     sum!.withUnsafeMutablePointer { dst in
         let (s0, t0) = (sc.baseAddress! + offset, sh.baseAddress! + offset)
-        context.parallelRanges(rows, minimumPerWorker: 1024) { range in
+        context.parallelRanges(rows, minimumPerWorker: 1024) { range in forEachRowTile(range) { range in
             var c0 = 0
             while c0 + 8 <= width {     // coefficients in registers, 8 channels at a time
                 let (s8, t8) = (load8(s0 + c0), load8(t0 + c0))
@@ -66,7 +66,7 @@ public func accumulateChannelSlice(_ sum: inout Tensor?, from source: Tensor, of
                     d[c] = starts ? y : d[c] + y
                 }
             }
-        }
+        }}
     }}}}
 }
 

@@ -120,7 +120,10 @@ func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stri
         return conv2dBackwardStride1(x, weight: weight, outputGradient: dy, padding: padding, hasBias: hasBias,
                                      workspaceFloats: workspaceFloats, context: context)
     }
-    var dx: Tensor? = computeInputGradient ? Tensor(zeros: x.shape) : nil
+    // Not zero-filled here: each worker zeroes its chunk's images just before col2im adds into
+    // them, while they are cache-resident (a separate fill pass streamed the whole tensor), and
+    // the pointwise GEMM overwrites its rows. Chunks cover every image.
+    var dx: Tensor? = computeInputGradient ? Tensor(uninitializedShape: x.shape) { _ in } : nil
     let scatter = computeInputGradient
     var partialW = uninitializedSlots(chunks * patch * cout)   // every slot written by its GEMM
     var partialB = [Float](repeating: 0, count: hasBias ? chunks * cout : 0)
@@ -167,7 +170,11 @@ func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stri
                     let target = dcols ?? (pdx + firstRow * patch)
                     sgemm(transposeA: false, transposeB: true, m: rows, n: patch, k: cout,
                           a: dyChunk, lda: cout, b: pw, ldb: cout, beta: 0, c: target, ldc: patch)
-                    if let dcols { col2imNHWC(dcols, g, images: images, dx: pdx) }
+                    if let dcols {
+                        let imageFloats = g.height * g.width * g.inChannels
+                        zeroFloats(pdx + images.lowerBound * imageFloats, images.count * imageFloats)
+                        col2imNHWC(dcols, g, images: images, dx: pdx)
+                    }
                 }
                 c += workers
             }

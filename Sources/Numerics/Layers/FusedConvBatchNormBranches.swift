@@ -100,11 +100,18 @@ public final class FusedConvBatchNormBranches: Layer {
     /// gradients. Through the batch statistics after a training forward, through the running
     /// statistics after an evaluation forward.
     public func backward(_ outputGradient: Tensor, context: ComputeContext) -> Tensor {
+        backward(outputGradientBlocks: [outputGradient], context: context)
+    }
+
+    /// `backward` with dL/dy given as consecutive channel blocks that tile the output channels
+    /// (e.g. one per branch, each from the node that branch feeds): the batch-norm backward reads
+    /// them in place instead of a concatenated copy.
+    public func backward(outputGradientBlocks blocks: [Tensor], context: ComputeContext) -> Tensor {
         guard let cached else { preconditionFailure("FusedConvBatchNormBranches.backward before forward") }
         let dConv: Tensor
         if let stats = cached.statistics {
             let g = batchNormBackward(cached.convOutput, gamma: cached.gamma, statistics: stats,
-                                      outputGradient: outputGradient, context: context)
+                                      outputGradientBlocks: blocks, context: context)
             for (bn, (dGamma, dBeta)) in zip(batchNorms, zip(splitChannels(g.gamma, sizes: channelCounts, context: .serial),
                                                               splitChannels(g.beta, sizes: channelCounts, context: .serial))) {
                 bn.gamma!.accumulateGradient(dGamma)
@@ -114,7 +121,8 @@ public final class FusedConvBatchNormBranches: Layer {
         } else {
             dConv = batchNormBackwardInference(
                 gamma: cached.gamma, runningVariance: concatenateChannels(batchNorms.map(\.runningVariance), context: .serial),
-                epsilon: epsilon, outputGradient: outputGradient, context: context)
+                epsilon: epsilon,
+                outputGradient: blocks.count == 1 ? blocks[0] : concatenateChannels(blocks, context: context), context: context)
         }
         // Cout = k*Cin: the input-im2col backward has the wider GEMMs (see Conv2dBackwardMethod).
         let method: Conv2dBackwardMethod = convolutions.count > 1 ? .inputIm2col : .automatic
