@@ -25,17 +25,19 @@ public struct PopulationTrainOp: Op {
     /// Schema.
     public var descriptor: OpDescriptor {
         OpDescriptor(
-            name: Self.name, version: 1,
+            name: Self.name, version: 2,
             summary: "train sampled NB201 cells on Fashion-MNIST, recording per-example statistics",
             params: [
-                ParamSpec("set", .string, default: "population", allowed: ["population", "heldout"],
+                ParamSpec("set", .string, default: "population", allowed: ["population", "heldout", "calibration"],
                           doc: "which cells file of the sample to train"),
                 ParamSpec("seeds", .int, default: 1, range: 1...100, doc: "training seeds 0..<N per cell"),
                 ParamSpec("record_examples", .bool, default: true,
                           doc: "keep per-example training statistics (false for held-out runs, which only need accuracies)"),
                 ParamSpec("parallel", .int, default: 2, range: 1...64, doc: "trainings run at once, one thread each"),
             ] + ProxyStudySetup.params,
-            inputs: [InputSpec("cells", doc: "a population.sample output")])
+            inputs: [InputSpec("cells", doc: "a population.sample output"),
+                     InputSpec("data", required: false,
+                               doc: "sha256sum manifest of the data_dir files (their digests enter the key; checked before use)")])
     }
 
     /// Trains (or loads from the item cache) every run and writes the outputs.

@@ -8,10 +8,10 @@ import Pipeline
 /// writes them to `setup.json`; `proxy.validate` reads them back from its
 /// `heldout` input, so proxies train exactly like the full-data runs.
 ///
-/// The dataset directory is a path parameter, not a hashed input: the files
-/// are the published, immutable Fashion-MNIST release (30 MB), too large for
-/// the repository; a different copy at the same path would not invalidate
-/// the cache (docs/ops.md says so).
+/// The dataset directory is a path parameter (the 30 MB of files are too
+/// large for the repository); their content enters cache keys through the
+/// optional `data` input, a `DataManifest` of the files' SHA-256 digests,
+/// which `loadData` checks the files against.
 public struct ProxyStudySetup: Codable, Sendable, Hashable {
     /// Directory with the four IDX files.
     public var dataDirectory: String
@@ -27,6 +27,9 @@ public struct ProxyStudySetup: Codable, Sendable, Hashable {
     public var epochs: Int, batchSize: Int, learningRate: Double
     /// Seed of the subset draws.
     public var dataSeed: Int
+    /// Expected SHA-256 of the data files (file name → `sha256:…`), from the
+    /// `data` input; empty when none was given (then nothing is checked).
+    public var dataDigests: [String: String]
 
     /// The parameters `population.train` declares for the setup.
     static let params: [ParamSpec] = [
@@ -55,12 +58,14 @@ public struct ProxyStudySetup: Codable, Sendable, Hashable {
         batchSize = try context.int("batch", op: op)
         learningRate = try context.double("learning_rate", op: op)
         dataSeed = try context.int("data_seed", op: op)
+        dataDigests = try context.inputs["data"].map { try DataManifest(contentsOf: $0, op: op).digests } ?? [:]
     }
 
     /// The canonical one-line form that enters item-cache keys.
     var canonical: String {
         "data=\(dataDirectory) train=\(trainSize) test=\(testSize) res=\(resolution) C=\(channels) N=\(cellsPerStage) "
             + "epochs=\(epochs) batch=\(batchSize) lr=\(learningRate) data_seed=\(dataSeed)"
+            + dataDigests.keys.sorted().map { " \($0)=\(dataDigests[$0]!)" }.joined()
     }
 
     /// The training recipe: NAS-Bench-201's, with this epochs, batch and rate;
@@ -75,8 +80,11 @@ public struct ProxyStudySetup: Codable, Sendable, Hashable {
     }
 
     /// Loads and prepares the data (subsets, downsampling, normalisation).
+    /// The files are first checked against `dataDigests` (one SHA-256 pass
+    /// over ~30 MB), so a result can never come from other data than the key says.
     func loadData(op: String) throws -> (train: Dataset, test: Dataset) {
-        try nasFailure(op: op) {
+        if !dataDigests.isEmpty { try DataManifest(digests: dataDigests).verify(directory: dataDirectory, op: op) }
+        return try nasFailure(op: op) {
             let raw = try IDXLoader.loadMNISTStyle(directory: dataDirectory)
             let preparation = DatasetPreparation(trainSubset: trainSize == 0 ? nil : trainSize,
                                                  testSubset: testSize == 0 ? nil : testSize,

@@ -17,21 +17,39 @@ final class ProxySamplingTests: XCTestCase {
         XCTAssertEqual(degenerate.onPathEdges, Array(repeating: false, count: 6))
     }
 
-    func testStratifiedSampleSpansStrengthsEvenly() throws {
+    func testPathPoolingClassifiesByPooledPaths() throws {
+        // Only path 0→2→3, through a pooling: all pooled (the weakest calibration cells).
+        let pooled = try NB201Cell(string: "|none~0|+|avg_pool_3x3~0|skip_connect~1|+|none~0|skip_connect~1|skip_connect~2|")
+        XCTAssertEqual(pooled.inputOutputPaths, [[1, 5]])
+        XCTAssertEqual(pooled.pathPooling, .allPooled)
+        // Skip 0→3 unpooled, 0→1→2→3 through two poolings: partly pooled.
+        let mixed = try NB201Cell(string: "|avg_pool_3x3~0|+|none~0|nor_conv_1x1~1|+|skip_connect~0|none~1|avg_pool_3x3~2|")
+        XCTAssertEqual(mixed.inputOutputPaths, [[3], [0, 2, 5]])
+        XCTAssertEqual(mixed.pathPooling, .partlyPooled)
+        XCTAssertEqual(try NB201Cell(ops: Array(repeating: .conv3x3, count: 6)).pathPooling, .unpooled)
+        XCTAssertEqual(try NB201Cell(ops: Array(repeating: .conv3x3, count: 6)).inputOutputPaths.count, 4)
+        let degenerate = try NB201Cell(string: "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|")
+        XCTAssertEqual(degenerate.inputOutputPaths, [])
+    }
+
+    func testStratifiedSampleBalancesPoolingClassesAndSpansStrengths() throws {
         let strata = StratifiedCellSampler.strata()
         XCTAssertEqual(strata.keys.sorted(), Array(0...12))
         XCTAssertEqual(strata[12]?.count, 1)
-        let cells = try StratifiedCellSampler.sample(count: 26, seed: 7)
-        XCTAssertEqual(Set(cells).count, 26)
+        let cells = try StratifiedCellSampler.sample(count: 30, seed: 7)
+        XCTAssertEqual(Set(cells).count, 30)
         XCTAssertFalse(cells.contains { $0.isDegenerate })
-        var perLevel = [Int: Int]()
-        for cell in cells { perLevel[cell.strength, default: 0] += 1 }
-        // 13 levels, 2 rounds; level 12 has a single cell, so one level gets 3.
-        XCTAssertEqual(perLevel[12], 1)
-        XCTAssertEqual(perLevel.keys.count, 13)
-        XCTAssertTrue(perLevel.values.allSatisfy { (1...3).contains($0) }, "\(perLevel)")
-        XCTAssertEqual(try StratifiedCellSampler.sample(count: 26, seed: 7), cells)
-        XCTAssertNotEqual(try StratifiedCellSampler.sample(count: 26, seed: 8), cells)
+        let byClass = Dictionary(grouping: cells, by: \.pathPooling)
+        XCTAssertEqual(byClass.mapValues(\.count), [.allPooled: 10, .partlyPooled: 10, .unpooled: 10])
+        // Inside a class the strength levels are visited round-robin: 10 draws
+        // cover min(10, levels in the class) distinct levels.
+        var levels = [PathPooling: Set<Int>]()
+        for cell in NB201Cell.all where !cell.isDegenerate { levels[cell.pathPooling, default: []].insert(cell.strength) }
+        for (pooling, drawn) in byClass {
+            XCTAssertEqual(Set(drawn.map(\.strength)).count, min(10, levels[pooling]!.count), "\(pooling)")
+        }
+        XCTAssertEqual(try StratifiedCellSampler.sample(count: 30, seed: 7), cells)
+        XCTAssertNotEqual(try StratifiedCellSampler.sample(count: 30, seed: 8), cells)
     }
 
     func testHeldOutIsDisjointFromPopulation() throws {
@@ -40,5 +58,16 @@ final class ProxySamplingTests: XCTestCase {
         XCTAssertEqual(heldOut.count, 30)
         XCTAssertTrue(Set(population).isDisjoint(with: Set(heldOut)))
         XCTAssertThrowsError(try StratifiedCellSampler.sample(count: 20_000, seed: 0))
+    }
+
+    func testCalibrationCellsAreDisjointFromPopulationAndHeldOut() throws {
+        let (population, heldOut) = try StratifiedCellSampler.populationAndHeldOut(population: 20, heldOut: 30, seed: 0)
+        let used = Set(population).union(heldOut)
+        let calibration = try StratifiedCellSampler.calibration(count: 26, seed: 0, excluding: used)
+        XCTAssertEqual(Set(calibration).count, 26)
+        XCTAssertTrue(Set(calibration).isDisjoint(with: used))
+        XCTAssertEqual(try StratifiedCellSampler.calibration(count: 26, seed: 0, excluding: used), calibration)
+        XCTAssertNotEqual(Array(try StratifiedCellSampler.sample(count: 26, seed: 0).prefix(26)), calibration,
+                          "the calibration draw has its own seed")
     }
 }

@@ -1,15 +1,21 @@
 import Numerics
 
-/// Seeded, strength-stratified sampling of NAS-Bench-201 cells.
+/// Seeded, stratified sampling of NAS-Bench-201 cells.
 ///
-/// Non-degenerate cells are grouped by `NB201Cell.strength` into strata; the
-/// sampler visits strata round-robin from weakest to strongest, drawing one
-/// cell (uniformly, without replacement) from each stratum per round until
-/// `count` cells are drawn. Strata that run out are skipped. The sample
-/// therefore holds roughly equal numbers of cells per strength level, spanning
-/// weak (skip/pool only) to strong (all-3×3) cells, instead of a uniform
-/// sample's narrow middle band. Degenerate cells (output disconnected from the
-/// input) are never drawn: they train to chance and would only pad the ranking.
+/// Non-degenerate cells are grouped into strata by two training-free
+/// features: `NB201Cell.pathPooling` (all, some or no input→output paths
+/// through an average pooling) and, within each pooling class,
+/// `NB201Cell.strength` (convolutions on paths). The sampler visits the
+/// pooling classes round-robin (all-pooled, partly pooled, unpooled), and
+/// within a class its strength levels round-robin from weakest to strongest,
+/// drawing one cell uniformly without replacement per visit; exhausted strata
+/// are skipped. A sample therefore holds about a third of each pooling class
+/// and spans the convolution counts inside each. Why both: the calibration
+/// runs (docs/benchmarks.md, "Data proxy") showed the pooling class separates
+/// accuracies most, and strength spreads them within a class; the previous
+/// strength-only round-robin put 20 of 26 calibration cells into the top
+/// 4 points. Degenerate cells (output disconnected from the input) are never
+/// drawn: they train to chance and would only pad the ranking.
 public enum StratifiedCellSampler {
     /// Every non-degenerate, non-excluded cell grouped by strength, each stratum
     /// in canonical-index order (so the draw depends only on the seed).
@@ -21,25 +27,42 @@ public enum StratifiedCellSampler {
         return strata
     }
 
-    /// `count` distinct cells, stratified by strength, none in `excluded`.
-    /// Throws when fewer than `count` eligible cells exist.
+    /// `count` distinct cells, stratified by pooling class, then strength, none
+    /// in `excluded`. Throws when fewer than `count` eligible cells exist.
     public static func sample(count: Int, seed: UInt64, excluding excluded: Set<NB201Cell> = []) throws -> [NB201Cell] {
-        var strata = strata(excluding: excluded)
-        let available = strata.values.reduce(0) { $0 + $1.count }
+        var strata: [PathPooling: [Int: [NB201Cell]]] = [:]
+        var available = 0
+        for cell in NB201Cell.all where !cell.isDegenerate && !excluded.contains(cell) {
+            strata[cell.pathPooling, default: [:]][cell.strength, default: []].append(cell)
+            available += 1
+        }
         guard count >= 0, count <= available else {
             throw NASError.invalidArgument(name: "count", reason: "\(count) cells requested, \(available) eligible")
         }
         var rng = SplitMix64(seed: seed)
-        let levels = strata.keys.sorted()
-        for level in levels { rng.shuffle(&strata[level]!) }
-        var cursor = [Int: Int]()
+        let classes = strata.keys.sorted()
+        for pooling in classes {
+            for level in strata[pooling]!.keys.sorted() { rng.shuffle(&strata[pooling]![level]!) }
+        }
+        // Per class: the next strength level to visit, and per level the next cell.
+        var levelCursor = [PathPooling: Int](), cellCursor = [PathPooling: [Int: Int]]()
         var chosen: [NB201Cell] = []
+        func draw(from pooling: PathPooling) -> NB201Cell? {
+            let levels = strata[pooling]!.keys.sorted()
+            for step in 0..<levels.count {
+                let slot = (levelCursor[pooling, default: 0] + step) % levels.count
+                let level = levels[slot]
+                let next = cellCursor[pooling, default: [:]][level, default: 0]
+                guard next < strata[pooling]![level]!.count else { continue }
+                cellCursor[pooling, default: [:]][level] = next + 1
+                levelCursor[pooling] = slot + 1
+                return strata[pooling]![level]![next]
+            }
+            return nil
+        }
         while chosen.count < count {
-            for level in levels where chosen.count < count {
-                let next = cursor[level, default: 0]
-                guard next < strata[level]!.count else { continue }
-                chosen.append(strata[level]![next])
-                cursor[level] = next + 1
+            for pooling in classes where chosen.count < count {
+                if let cell = draw(from: pooling) { chosen.append(cell) }
             }
         }
         return chosen
@@ -56,5 +79,15 @@ public enum StratifiedCellSampler {
         let heldOutSeed = derive.next()
         let held = try sample(count: heldOut, seed: heldOutSeed, excluding: Set(first))
         return (first, held)
+    }
+
+    /// A calibration set of `count` cells, stratified like the others and
+    /// disjoint from `excluded` (the population and held-out cells), drawn from
+    /// its own seed derived from `seed`. The study's recipe (resolution, N,
+    /// epochs, data sizes) is tuned on these cells' full-data accuracies, so
+    /// the held-out architectures never influence a design choice.
+    public static func calibration(count: Int, seed: UInt64, excluding excluded: Set<NB201Cell>) throws -> [NB201Cell] {
+        var derive = SplitMix64(seed: seed ^ 0x6361_6C69_6272_6174)
+        return try sample(count: count, seed: derive.next(), excluding: excluded)
     }
 }

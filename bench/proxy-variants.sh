@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Choosing the ranking-importance variant WITHOUT the held-out cells (docs/benchmarks.md, "Data proxy").
+# Runs a copy of pipelines/data-proxy-fashion.md whose validation stage trains the *calibration*
+# cells (disjoint from population and held-out, trained on the full data with the reference
+# seeds) instead of the held-out cells, on proxies scored from the study's own population:
+# ranking, ranking-mix and random at 10 %, 3 selection seeds. Also prints the calibration summary
+# (spread, seed noise, noise ceiling) of the recipe given by --set overrides.
+# Usage: bench/proxy-variants.sh [--store DIR] [--set NAME=VALUE ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STORE=""
+if [[ ${1:-} == --store ]]; then STORE=$2; shift 2; fi
+[[ -n $STORE ]] || STORE=$(mktemp -d /tmp/proxy-variants-XXXXXX)
+mkdir -p bench/work
+DOC=bench/work/data-proxy-variants.md
+# Validation on the calibration cells; only the ranking variants and random.
+python3 - pipelines/data-proxy-fashion.md "$DOC" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+text = re.sub(r"methods: \[[^\]]*\]", "methods: [ranking, ranking-mix, random]", text, count=1)
+start = text.index("```stage validate")
+text = text[:start] + text[start:].replace("heldout: heldout", "heldout: calibration", 1)
+open(sys.argv[2], "w").write(text)
+PY
+swift build -c release --product nasbook >/dev/null
+NB=$PWD/.build/release/nasbook
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); overrides: --set calibration=26 --set ratio_count=1 $*"
+start=$(date +%s)
+$NB run "$DOC" --store "$STORE" --until validate --set calibration=26 --set ratio_count=1 "$@"
+echo "wall: $(( $(date +%s) - start )) s"
+for stage in calibration validate; do
+  rm -rf "$STORE/$stage-out"
+  $NB export --store "$STORE" "data-proxy-variants:$stage" "$STORE/$stage-out" >/dev/null
+done
+python3 bench/proxy_calibration.py "$STORE/calibration-out/runs.json"
+python3 - "$STORE/validate-out/metrics.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+print(f"validation on calibration cells: noise ceiling {m['noise_ceiling']:.3f}, tau(single run, seed mean) {m['full_run_tau']:.3f}")
+rnd = m["methods"]["random"]["0.1"]["kendall_tau"]["per_seed"]
+for method in ("ranking", "ranking-mix", "random"):
+    t = m["methods"][method]["0.1"]["kendall_tau"]
+    d = [a - b for a, b in zip(t["per_seed"], rnd)]
+    mean = sum(d) / len(d); std = (sum((x - mean) ** 2 for x in d) / max(1, len(d) - 1)) ** 0.5
+    print(f"  {method:12s} tau@10% {t['mean']:.3f} +- {t['std']:.3f}  per seed {[round(x, 3) for x in t['per_seed']]}  minus random {mean:+.3f} +- {std:.3f}")
+PY
+echo "store: $STORE (remove when done)"
