@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 STORE=""
 if [[ ${1:-} == --store ]]; then STORE=$2; shift 2; fi
 [[ -n $STORE ]] || STORE=$(mktemp -d /tmp/proxy-calib-XXXXXX)
-swift build -c release --product nasbook >/dev/null
+scripts/build-release >/dev/null
 NB=$PWD/.build/release/nasbook
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); overrides: --set calibration=26 $*"
 start=$(date +%s)

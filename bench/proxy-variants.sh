@@ -22,7 +22,7 @@ start = text.index("```stage validate")
 text = text[:start] + text[start:].replace("heldout: heldout", "heldout: calibration", 1)
 open(sys.argv[2], "w").write(text)
 PY
-swift build -c release --product nasbook >/dev/null
+scripts/build-release >/dev/null
 NB=$PWD/.build/release/nasbook
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); overrides: --set calibration=26 --set ratio_count=1 $*"
 start=$(date +%s)

@@ -10,8 +10,7 @@ variant=default
 if [[ ${1:-} == quick ]]; then variant=quick; shift; fi
 args=("$@")
 if [[ $variant == quick ]]; then
-  args=(--set population=6 --set heldout=6 --set train_size=1000 --set test_size=500 --set epochs=2
-        --set selection_seeds=2 --set method_count=2 --set ratio_count=1 "${args[@]}")
+  args=(--preset quick "${args[@]}")
 fi
 scripts/build-release >/dev/null
 NB=$PWD/.build/release/nasbook

@@ -120,6 +120,13 @@ final class DataProxyTests: XCTestCase {
         XCTAssertEqual(select.params["seeds"]?.intValue, 3)
         let heldout = try XCTUnwrap(result.pipeline?.stages.first { $0.name == "heldout" })
         XCTAssertEqual(heldout.params["seeds"]?.intValue, 2)
+        let quick = try PipelineValidator(registry: .nasbook, repositoryRoot: OpHarness.repositoryRoot)
+            .check(fileAt: OpHarness.repositoryRoot.appendingPathComponent("pipelines/data-proxy-fashion.md"),
+                   displayPath: "pipelines/data-proxy-fashion.md", preset: "quick")
+        XCTAssertEqual(quick.diagnostics.map(\.description), [])
+        let quickSelect = try XCTUnwrap(quick.pipeline?.stages.first { $0.name == "selections" })
+        XCTAssertEqual(quickSelect.params["methods"]?.listValue?.count, 2, "a preset sets a list param")
+        XCTAssertEqual(quickSelect.params["seeds"]?.intValue, 2)
     }
 
     private func readTree(_ runner: PipelineRunner, _ digest: Digest, _ path: String) throws -> String {
