@@ -19,7 +19,7 @@ struct RestoredModel {
     var settings: PredictorSettings
 
     /// Whether `variant`'s fitted state is fully saved in the model artifact.
-    static func isRestorable(_ variant: PredictorVariant) -> Bool { variant != .ensemble && variant != .ensembleWide }
+    static func isRestorable(_ variant: PredictorVariant) -> Bool { !variant.isEnsemble }
 
     /// Restores the predictor described by `metadata` in `directory`. `trainRows`
     /// are the table's training rows (used by kernel ridge only, which needs
@@ -54,7 +54,7 @@ struct RestoredModel {
                                            runningStatistics: Array(tensors.suffix(statistics)))
                 return try ReNASPredictor(channels: blank.channels, side: blank.side, loss: blank.loss, options: blank.options,
                                           restoring: ReNASPredictor.Model(standardizer: standardizer, weights: weights))
-            case .ensemble, .ensembleWide:
+            case .ensemble, .ensembleWide, .ensembleStats:
                 preconditionFailure("checked by isRestorable above")
             }
         }

@@ -20,9 +20,16 @@ public enum PredictorVariant: String, CaseIterable, Codable, Sendable {
     /// tensor, kernel ridge on flat and ridge on flat+path; features are the three
     /// encodings concatenated. The best NB101 combination measured (docs/benchmarks.md).
     case ensembleWide = "ensemble-wide"
+    /// `RankEnsemble.statistics` (NB101 only): one pairwise ReNAS CNN on the tensor, kernel
+    /// ridge on flat + cell statistics and ridge on flat + statistics + path, both fitted on
+    /// label ranks; features renas+flat+stats+path concatenated (docs/benchmarks.md).
+    case ensembleStats = "ensemble-stats"
 
     /// Whether the variant contains the ReNAS CNN, which needs the ReNAS tensor encoding.
-    var isCNN: Bool { self == .renas || self == .renasMSE || self == .ensemble || self == .ensembleWide }
+    var isCNN: Bool { self == .renas || self == .renasMSE || isEnsemble }
+
+    /// Whether the variant is a `RankEnsemble` (member state not saved).
+    var isEnsemble: Bool { self == .ensemble || self == .ensembleWide || self == .ensembleStats }
 }
 
 /// The cell encodings a predictor can be trained on.
@@ -101,11 +108,30 @@ struct PredictorSettings: Hashable, Sendable, Codable {
                 ? (NB101ReNASEncoding().featureCount, NB101FlatEncoding().featureCount, NB101PathEncoding().featureCount)
                 : (NB201ReNASEncoding().featureCount, NB201FlatEncoding().featureCount, NB201PathEncoding().featureCount)
             return RankEnsemble.wide(cnn: cnn, tensorWidth: widths.0, flatWidth: widths.1, pathWidth: widths.2)
+        case .ensembleStats:
+            // NB101 only: `features` rejects other tables before a predictor is fitted.
+            return RankEnsemble.statistics(
+                cnn: ReNASPredictor.nb101(loss: .pairwise, options: options), tensorWidth: NB101ReNASEncoding().featureCount,
+                flatWidth: NB101FlatEncoding().featureCount, statisticsWidth: NB101CellStatistics().featureCount,
+                pathWidth: NB101PathEncoding().featureCount)
         }
     }
 
     /// Features of `rows` under the chosen encoding, and the encoding's name.
     func features(_ rows: [BenchmarkRow], op: String) throws -> (matrix: FeatureMatrix, name: String) {
+        if variant == .ensembleStats {
+            guard let cells = rows.nb101Cells else {
+                throw PipelineError.opFailed(op: op, reason: "variant ensemble-stats needs an NB101 table (cell statistics exist for NB101 only)")
+            }
+            let parts = [encode(cells, NB101ReNASEncoding()), encode(cells, NB101FlatEncoding()),
+                         encode(cells, NB101CellStatistics()), encode(cells, NB101PathEncoding())]
+            var joined = parts[0]
+            for next in parts.dropFirst() {
+                joined = (try nasFailure(op: op) { try joined.matrix.concatenating(columnsOf: next.matrix) },
+                          joined.name + "+" + next.name)
+            }
+            return joined
+        }
         if variant == .ensemble || variant == .ensembleWide {
             let parts: [EncodingChoice] = variant == .ensemble ? [.renas, .flat] : [.renas, .flat, .path]
             var joined = try PredictorSettings(copying: self, encoding: parts[0]).features(rows, op: op)
@@ -150,7 +176,8 @@ extension PredictorVariant {
     static var param: ParamSpec {
         ParamSpec("variant", .string, default: "renas", allowed: allCases.map { .string($0.rawValue) },
                   doc: "renas (pairwise CNN), renas-mse (MSE CNN), ridge, kernel-ridge, ensemble (renas + kernel ridge on flat), "
-                      + "ensemble-wide (3 renas seeds + kernel ridge on flat + ridge on flat+path)")
+                      + "ensemble-wide (3 renas seeds + kernel ridge on flat + ridge on flat+path), "
+                      + "ensemble-stats (NB101: renas + rank-label kernel ridge on flat+stats + rank-label ridge on flat+stats+path)")
     }
 
     /// Parses `name`, failing the stage with the accepted names.
@@ -176,6 +203,7 @@ extension PredictorSettings {
         switch variant {
         case .ensemble: return "renas+flat"
         case .ensembleWide: return "renas+flat+path"
+        case .ensembleStats: return "renas+flat+stats+path"
         default: return encoding.rawValue
         }
     }

@@ -24,7 +24,7 @@ public struct PredictorSweepOp: Op {
             summary: "Kendall τ and top-K search of predictors over training sizes and seeds, aggregated",
             params: [
                 ParamSpec("variants", .list(.string), default: ["renas", "renas-mse", "ridge"],
-                          doc: "predictor variants (renas, renas-mse, ridge, kernel-ridge, ensemble, ensemble-wide)"),
+                          doc: "predictor variants (renas, renas-mse, ridge, kernel-ridge, ensemble, ensemble-wide, ensemble-stats)"),
                 ParamSpec("sizes", .list(.int), default: [100, 172, 424, 1000, 4236], range: 2...1_000_000,
                           doc: "training-set sizes"),
                 ParamSpec("size_count", .int, default: 0, range: 0...1000,

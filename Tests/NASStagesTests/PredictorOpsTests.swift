@@ -198,6 +198,9 @@ final class PredictorOpsTests: XCTestCase {
     func testMismatchesFailTheStage() async throws {
         let harness = try OpHarness()
         let (tableURL, _) = try table(harness)
+        await assertThrows("NB101 table") {
+            _ = try await self.train(harness, tableURL, variant: "ensemble-stats", epochs: 1)
+        }
         let (other, _) = try table(harness, trainSize: 30, seed: 1)
         // Kernel ridge needs the rows it was fitted on (its support vectors).
         let (_, model) = try await train(harness, tableURL, variant: "kernel-ridge", encoding: "flat")

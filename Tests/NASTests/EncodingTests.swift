@@ -145,6 +145,23 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(at(8, 1, 3), Double(16 * 16 + 2 * 16) / 1e3, accuracy: 1e-12)
     }
 
+    /// The table's first row, counted by hand: edges 0→1, 0→4, 0→5, 1→2, 2→3, 2→6, 3→5, 4→5,
+    /// 5→6; longest path 0→1→2→3→5→6 (5 edges); paths 0-1-2-6 and three through 5 (via 0, 3, 4).
+    func testNB101CellStatisticsPinnedValues() throws {
+        let cell = try NB101Cell(
+            adjacencyDigits: "0100110001000000010010000010000001000000010000000",
+            opsField: "input|conv3x3-bn-relu|maxpool3x3|conv3x3-bn-relu|conv3x3-bn-relu|conv1x1-bn-relu|output")
+        let stats = NB101CellStatistics()
+        XCTAssertEqual(stats.featureCount, 11)
+        let v = stats.encode(cell)
+        XCTAssertEqual(v.count, 11)
+        XCTAssertEqual(v[0], log10(8_555_530), accuracy: 1e-12)  // the table's params column
+        XCTAssertEqual(v[1], log10(Double(NB101Network.cifar10.flops(cell))), accuracy: 1e-12)
+        XCTAssertEqual(Array(v[2...]), [3, 1, 1, 7, 9, 5, 2, 3, 2])
+        // A chain input → conv3x3 → output: one path of 2 edges.
+        XCTAssertEqual(Array(try stats.encode(chain())[2...]), [1, 0, 0, 3, 2, 2, 1, 1, 0])
+    }
+
     func testStandardizer() throws {
         let x = try FeatureMatrix([[1, 5, 2], [3, 5, 4], [5, 5, 9]])
         let s = try Standardizer(fitting: x)

@@ -127,7 +127,8 @@ final class PredictorBenchmarks: XCTestCase {
     /// Candidate NB101 improvements at 424 (or NASBOOK_BENCH_SIZES) training cells; keys
     /// select rows: cnn3 (three CNN seeds), mix (CNN + kernel ridge on flat + ridge on
     /// flat+path), cnn3-mix (`RankEnsemble.wide`: three CNN seeds + the two closed-form
-    /// members; the `ensemble-wide` stage variant).
+    /// members; the `ensemble-wide` stage variant), stats-mix / stats-wide
+    /// (`RankEnsemble.statistics` with 1 / 3 CNNs; stage variant `ensemble-stats` = stats-mix).
     func testNB101Improvements() throws {
         let (features, labels, w) = try nb101Features()
         let (r, f, p) = (w["renas"]!, w["flat"]!, w["path"]!)
@@ -139,12 +140,52 @@ final class PredictorBenchmarks: XCTestCase {
             ("mix", RankEnsemble(cnn(1) + closedForm)),
             ("cnn3-mix", RankEnsemble.wide(cnn: ReNASPredictor.nb101(), tensorWidth: r, flatWidth: f, pathWidth: p)),
         ]
+        // Session 3: closed-form members on rank labels with the cell statistics
+        // (`RankEnsemble.statistics`, stage variant `ensemble-stats`), with 1 or 3 CNNs.
+        let s = NB101CellStatistics().featureCount
+        let table = try TestData.nb101Table.get()
+        let cells = table.records.map(\.cell)
+        let statsX = try features["renas"]!.concatenating(columnsOf: NB101FlatEncoding().encode(cells))
+            .concatenating(columnsOf: NB101CellStatistics().encode(cells)).concatenating(columnsOf: NB101PathEncoding().encode(cells))
+        let statsVariants: [(String, RankEnsemble)] = [1, 3].map { n in
+            (n == 1 ? "stats-mix" : "stats-wide",
+             RankEnsemble.statistics(cnn: ReNASPredictor.nb101(), cnnCount: n, tensorWidth: r, flatWidth: f,
+                                     statisticsWidth: s, pathWidth: p))
+        }
         let sizes = (ProcessInfo.processInfo.environment["NASBOOK_BENCH_SIZES"] ?? "424").split(separator: ",").compactMap { Int($0) }
         for size in sizes {
             for (key, ensemble) in selected(variants) {
                 try run("NB-101 improvements: \(key)", features: features, labels: labels, trainSize: size,
                         variants: [("renas+flat+path", ensemble)])
             }
+            for (key, ensemble) in selected(statsVariants) {
+                try run("NB-101 improvements: \(key)", features: ["renas+flat+stats+path": statsX], labels: labels,
+                        trainSize: size, variants: [("renas+flat+stats+path", ensemble)])
+            }
+        }
+    }
+
+    /// Closed-form predictors with and without the cell statistics (`NB101CellStatistics`:
+    /// log parameters, log FLOPs, op counts, depth, …) at 424 (or NASBOOK_BENCH_SIZES) cells.
+    func testNB101Statistics() throws {
+        let table = try TestData.nb101Table.get()
+        let cells = table.records.map(\.cell)
+        let flat = NB101FlatEncoding().encode(cells), path = NB101PathEncoding().encode(cells)
+        let stats = NB101CellStatistics().encode(cells)
+        let features = [
+            "stats": stats, "flat": flat,
+            "flat+stats": try flat.concatenating(columnsOf: stats),
+            "flat+path+stats": try flat.concatenating(columnsOf: path).concatenating(columnsOf: stats),
+        ]
+        let variants: [(String, any RankPredictor)] = [
+            ("stats", RidgeRegression()), ("stats", KernelRidge()),
+            ("flat+stats", RidgeRegression()), ("flat+stats", KernelRidge()),
+            ("flat+path+stats", RidgeRegression()), ("flat+path+stats", KernelRidge()),
+        ]
+        let sizes = (ProcessInfo.processInfo.environment["NASBOOK_BENCH_SIZES"] ?? "424").split(separator: ",").compactMap { Int($0) }
+        for size in sizes {
+            try run("NB-101 statistics", features: features, labels: table.records.map(\.validationAccuracy108),
+                    trainSize: size, variants: selected(variants))
         }
     }
 

@@ -31,4 +31,13 @@ final class RankEnsembleTests: XCTestCase {
         XCTAssertThrowsError(try RankEnsemble([.init(RidgeRegression(), columns: 0..<9)]).fitted(x, y))
         XCTAssertThrowsError(try RankEnsemble([]).fitted(x, y))
     }
+
+    /// `statistics`: CNNs on the tensor columns, then the two rank-label closed-form members on
+    /// flat + statistics and flat + statistics + path (contiguous in the documented layout).
+    func testStatisticsLayout() throws {
+        let ensemble = RankEnsemble.statistics(cnn: ReNASPredictor.nb101(), cnnCount: 2, tensorWidth: 931, flatWidth: 36,
+                                               statisticsWidth: 11, pathWidth: 364)
+        XCTAssertEqual(ensemble.members.map(\.columns), [0..<931, 0..<931, 931..<978, 931..<1342])
+        XCTAssertEqual(ensemble.name, "ensemble(renas-pairwise+renas-pairwise+kernel-ridge@rank+ridge@rank)")
+    }
 }

@@ -18,6 +18,10 @@ public struct KernelRidge: RankPredictor {
     public var bandwidths: [Double]
     /// Cross-validation folds.
     public var folds: Int
+    /// Most training rows used for choosing (α, bandwidth): above it the cross validation
+    /// runs on a random subset of this many rows (drawn with the fit seed), the final
+    /// solve still uses every row. Keeps a 4,236-row fit to seconds (each CV solve is O(n³)).
+    public var cvRowLimit: Int
     /// Fitted state, nil before `fit`.
     public internal(set) var model: Model?
 
@@ -35,11 +39,14 @@ public struct KernelRidge: RankPredictor {
         public let alpha: Double, gamma: Double
     }
 
-    /// Default grid: α ∈ {10⁻³, 10⁻², 10⁻¹, 1}, bandwidth ∈ {0.25, 0.5, 1, 2, 4}, 5 folds.
-    public init(alphas: [Double] = [1e-3, 1e-2, 1e-1, 1], bandwidths: [Double] = [0.25, 0.5, 1, 2, 4], folds: Int = 5) {
+    /// Default grid: α ∈ {10⁻³, 10⁻², 10⁻¹, 1}, bandwidth ∈ {0.25, 0.5, 1, 2, 4}, 5 folds,
+    /// cross validation on at most 1,000 rows.
+    public init(alphas: [Double] = [1e-3, 1e-2, 1e-1, 1], bandwidths: [Double] = [0.25, 0.5, 1, 2, 4], folds: Int = 5,
+                cvRowLimit: Int = 1000) {
         self.alphas = alphas
         self.bandwidths = bandwidths
         self.folds = folds
+        self.cvRowLimit = cvRowLimit
     }
 
     /// `kernel-ridge`.
@@ -55,24 +62,42 @@ public struct KernelRidge: RankPredictor {
         guard folds >= 2, folds <= labels.count / 2 else {
             throw NASError.invalidArgument(name: "folds", reason: "\(folds) folds for \(labels.count) rows")
         }
+        guard cvRowLimit >= 2 * folds else {
+            throw NASError.invalidArgument(name: "cvRowLimit", reason: "\(cvRowLimit) rows for \(folds) folds")
+        }
         let d = Double(max(1, features.columns))
         var order = Array(0..<labels.count)
         var rng = SplitMix64(seed: seed)
         rng.shuffle(&order)
-        var best = (score: -Double.infinity, alpha: alphas[0], gamma: bandwidths[0] / d)
-        // Bandwidths ascending then α descending, so `>` keeps the preferred tie.
-        for bandwidth in bandwidths.sorted() {
-            for alpha in alphas.sorted(by: >) {
-                var total = 0.0
-                for fold in 0..<folds {
-                    let held = order.indices.filter { $0 % folds == fold }.map { order[$0] }.sorted()
-                    let heldSet = Set(held)
-                    let kept = (0..<labels.count).filter { !heldSet.contains($0) }
-                    let m = try Self.solve(features: features.selecting(rows: kept), labels: kept.map { labels[$0] },
-                                           alpha: alpha, gamma: bandwidth / d)
-                    total += try kendallTau(Self.scores(m, features.selecting(rows: held)), held.map { labels[$0] }) ?? 0
+        // Above the limit, cross-validate on the first `cvRowLimit` rows of the shuffled order
+        // (a seeded random subset): each CV solve is O(rows³) and there are folds × grid of them.
+        if order.count > cvRowLimit { order = Array(order.prefix(cvRowLimit)) }
+        let sortedBandwidths = bandwidths.sorted(), sortedAlphas = alphas.sorted(by: >)
+        var totals = [Double](repeating: 0, count: sortedBandwidths.count * sortedAlphas.count)
+        for fold in 0..<folds {
+            let held = order.indices.filter { $0 % folds == fold }.map { order[$0] }.sorted()
+            let heldSet = Set(held)
+            let kept = order.filter { !heldSet.contains($0) }.sorted()
+            // Distances are computed once per fold and shared by every (bandwidth, α).
+            let standardizer = try Standardizer(fitting: features.selecting(rows: kept))
+            let keptX = try standardizer.transform(features.selecting(rows: kept))
+            let heldX = try standardizer.transform(features.selecting(rows: held))
+            let keptDistances = squaredDistances(keptX, keptX), heldDistances = squaredDistances(heldX, keptX)
+            let keptLabels = kept.map { labels[$0] }, heldLabels = held.map { labels[$0] }
+            for (b, bandwidth) in sortedBandwidths.enumerated() {
+                for (a, alpha) in sortedAlphas.enumerated() {
+                    let m = try Self.solve(standardizer: standardizer, x: keptX, distances: keptDistances,
+                                           labels: keptLabels, alpha: alpha, gamma: bandwidth / d)
+                    let scores = Self.scores(m, kernel: heldDistances.map { exp(-m.gamma * $0) }, rows: held.count)
+                    totals[b * sortedAlphas.count + a] += try kendallTau(scores, heldLabels) ?? 0
                 }
-                if total > best.score { best = (total, alpha, bandwidth / d) }
+            }
+        }
+        // Bandwidths ascending then α descending, so `>` keeps the preferred tie.
+        var best = (score: -Double.infinity, alpha: sortedAlphas[0], gamma: sortedBandwidths[0] / d)
+        for (b, bandwidth) in sortedBandwidths.enumerated() {
+            for (a, alpha) in sortedAlphas.enumerated() where totals[b * sortedAlphas.count + a] > best.score {
+                best = (totals[b * sortedAlphas.count + a], alpha, bandwidth / d)
             }
         }
         model = try Self.solve(features: features, labels: labels, alpha: best.alpha, gamma: best.gamma)
@@ -93,9 +118,16 @@ public struct KernelRidge: RankPredictor {
     static func solve(features: FeatureMatrix, labels: [Double], alpha: Double, gamma: Double) throws -> Model {
         let standardizer = try Standardizer(fitting: features)
         let x = try standardizer.transform(features)
+        return try solve(standardizer: standardizer, x: x, distances: squaredDistances(x, x), labels: labels,
+                         alpha: alpha, gamma: gamma)
+    }
+
+    /// The fit on standardised rows `x` whose squared distances (n×n) are given.
+    static func solve(standardizer: Standardizer, x: FeatureMatrix, distances: [Double], labels: [Double],
+                      alpha: Double, gamma: Double) throws -> Model {
         let n = x.rows
         let mean = labels.reduce(0, +) / Double(n)
-        var k = rbfKernel(x, x, gamma: gamma)
+        var k = distances.map { exp(-gamma * $0) }
         for i in 0..<n { k[i * n + i] += Double(n) * alpha }
         guard let c = choleskySolve(k, n: n, labels.map { $0 - mean }) else {
             throw NASError.invalidArgument(name: "alpha", reason: "kernel system not positive definite at α = \(alpha)")
@@ -105,14 +137,41 @@ public struct KernelRidge: RankPredictor {
 
     static func scores(_ model: Model, _ features: FeatureMatrix) throws -> [Double] {
         let x = try model.standardizer.transform(features)
-        let k = rbfKernel(x, model.support, gamma: model.gamma)
+        return scores(model, kernel: rbfKernel(x, model.support, gamma: model.gamma), rows: x.rows)
+    }
+
+    /// Scores from the kernel between `rows` rows and the support (row-major rows × support).
+    static func scores(_ model: Model, kernel k: [Double], rows: Int) -> [Double] {
         let m = model.support.rows
-        return (0..<x.rows).map { i in
+        return (0..<rows).map { i in
             var sum = model.intercept
             for j in 0..<m { sum += k[i * m + j] * model.coefficients[j] }
             return sum
         }
     }
+}
+
+/// D[i, j] = ‖aᵢ − bⱼ‖², row-major a.rows × b.rows.
+func squaredDistances(_ a: FeatureMatrix, _ b: FeatureMatrix) -> [Double] {
+    let d = a.columns, m = b.rows
+    var out = [Double](repeating: 0, count: a.rows * m)
+    a.values.withUnsafeBufferPointer { av in
+        b.values.withUnsafeBufferPointer { bv in
+            out.withUnsafeMutableBufferPointer { o in
+                for i in 0..<a.rows {
+                    for j in 0..<m {
+                        var s = 0.0
+                        for t in 0..<d {
+                            let diff = av[i * d + t] - bv[j * d + t]
+                            s += diff * diff
+                        }
+                        o[i * m + j] = s
+                    }
+                }
+            }
+        }
+    }
+    return out
 }
 
 /// K[i, j] = exp(−γ‖aᵢ − bⱼ‖²), row-major a.rows × b.rows.

@@ -92,3 +92,21 @@ extension RankEnsemble {
             + [Member(KernelRidge(), columns: flat), Member(RidgeRegression(), columns: flatPath)])
     }
 }
+
+extension RankEnsemble {
+    /// The best NB101 combination of session 3 (docs/benchmarks.md, Predictors): `cnnCount`
+    /// pairwise CNNs on the tensor columns, and two closed-form members fitted on the *ranks*
+    /// of the labels (`RankLabelPredictor`) that also read the cell statistics
+    /// (`NB101CellStatistics`): kernel ridge on flat + statistics and ridge on
+    /// flat + statistics + path. Features: tensor, then flat, then statistics, then path,
+    /// so both closed-form members read one contiguous column range.
+    public static func statistics(cnn: ReNASPredictor, cnnCount: Int = 1, tensorWidth: Int, flatWidth: Int,
+                                  statisticsWidth: Int, pathWidth: Int) -> RankEnsemble {
+        let tensor = 0..<tensorWidth
+        let flatStats = tensorWidth..<(tensorWidth + flatWidth + statisticsWidth)
+        let flatStatsPath = tensorWidth..<(flatStats.upperBound + pathWidth)
+        return RankEnsemble((0..<cnnCount).map { _ in Member(cnn, columns: tensor) }
+            + [Member(RankLabelPredictor(KernelRidge()), columns: flatStats),
+               Member(RankLabelPredictor(RidgeRegression()), columns: flatStatsPath)])
+    }
+}
