@@ -8,10 +8,10 @@ import XCTest
 final class RenasPipelineTests: XCTestCase {
     private let validator = PipelineValidator(registry: .nasbook, repositoryRoot: OpHarness.repositoryRoot)
 
-    private func check(_ name: String, overrides: [String] = []) throws -> ValidationResult {
+    private func check(_ name: String, overrides: [String] = [], preset: String? = nil) throws -> ValidationResult {
         let path = "pipelines/\(name)"
         return try validator.check(fileAt: OpHarness.repositoryRoot.appendingPathComponent(path), displayPath: path,
-                                   overrides: overrides.map(ParamOverride.parse))
+                                   overrides: overrides.map(ParamOverride.parse), preset: preset)
     }
 
     func testDocumentsValidateWithoutDiagnostics() throws {
@@ -22,8 +22,9 @@ final class RenasPipelineTests: XCTestCase {
         }
     }
 
-    func testQuickVariantValidatesAndReachesTheSweep() throws {
-        let result = try check("renas-nb201.md", overrides: ["epochs=5", "seeds=2", "size_count=2"])
+    func testSmokePresetValidatesAndReachesTheSweep() throws {
+        XCTAssertEqual(try check("renas-nb101.md", preset: "smoke").diagnostics.map(\.description), [])
+        let result = try check("renas-nb201.md", preset: "smoke")
         XCTAssertEqual(result.diagnostics.map(\.description), [])
         let sweep = try XCTUnwrap(result.pipeline?.stages.first { $0.name == "sweep" })
         XCTAssertEqual(sweep.params["epochs"]?.intValue, 5)
