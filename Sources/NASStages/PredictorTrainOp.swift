@@ -97,20 +97,13 @@ public struct PredictorTrainOp: Op {
         switch predictor {
         case let ridge as RidgeRegression:
             guard let model = ridge.model else { return nil }
-            metadata.means = model.standardizer.means
-            metadata.scales = model.standardizer.scales
-            metadata.weights = model.weights
-            metadata.intercept = model.intercept
-            metadata.alpha = model.alpha
+            metadata.setClosedForm(model.standardizer, weights: model.weights,
+                                   intercept: model.intercept, alpha: model.alpha)
             return nil
         case let kernel as KernelRidge:
             guard let model = kernel.model else { return nil }
-            metadata.means = model.standardizer.means
-            metadata.scales = model.standardizer.scales
-            metadata.weights = model.coefficients
-            metadata.intercept = model.intercept
-            metadata.alpha = model.alpha
-            metadata.gamma = model.gamma
+            metadata.setClosedForm(model.standardizer, weights: model.coefficients,
+                                   intercept: model.intercept, alpha: model.alpha, gamma: model.gamma)
             return nil
         case let cnn as ReNASPredictor:
             guard let model = cnn.model else { return nil }
@@ -128,5 +121,19 @@ public struct PredictorTrainOp: Op {
         default:
             return nil
         }
+    }
+}
+
+extension ModelMetadata {
+    /// Records a closed-form model (ridge: primal weights; kernel ridge: dual coefficients and γ),
+    /// the one shape both ridge variants share, so the two cases of `fill` cannot drift apart.
+    mutating func setClosedForm(_ standardizer: Standardizer, weights: [Double], intercept: Double,
+                                alpha: Double, gamma: Double? = nil) {
+        means = standardizer.means
+        scales = standardizer.scales
+        self.weights = weights
+        self.intercept = intercept
+        self.alpha = alpha
+        self.gamma = gamma
     }
 }
