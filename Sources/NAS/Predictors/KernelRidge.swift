@@ -176,21 +176,7 @@ func squaredDistances(_ a: FeatureMatrix, _ b: FeatureMatrix) -> [Double] {
 
 /// K[i, j] = exp(−γ‖aᵢ − bⱼ‖²), row-major a.rows × b.rows.
 func rbfKernel(_ a: FeatureMatrix, _ b: FeatureMatrix, gamma: Double) -> [Double] {
-    let d = a.columns, m = b.rows
-    var k = [Double](repeating: 0, count: a.rows * m)
-    a.values.withUnsafeBufferPointer { av in
-        b.values.withUnsafeBufferPointer { bv in
-            for i in 0..<a.rows {
-                for j in 0..<m {
-                    var s = 0.0
-                    for t in 0..<d {
-                        let diff = av[i * d + t] - bv[j * d + t]
-                        s += diff * diff
-                    }
-                    k[i * m + j] = exp(-gamma * s)
-                }
-            }
-        }
-    }
-    return k
+    // One distance loop for both: the cross-validation grid reuses the distances for
+    // every γ, and scoring pays one extra pass over the result, negligible next to it.
+    squaredDistances(a, b).map { exp(-gamma * $0) }
 }
