@@ -3,21 +3,26 @@
 # Runs a copy of pipelines/data-proxy-fashion.md whose validation stage trains the *calibration*
 # cells (disjoint from population and held-out, trained on the full data with the reference
 # seeds) instead of the held-out cells, on proxies scored from the study's own population:
-# ranking, ranking-mix and random at 10 %, 3 selection seeds. Also prints the calibration summary
-# (spread, seed noise, noise ceiling) of the recipe given by --set overrides.
-# Usage: bench/proxy-variants.sh [--store DIR] [--set NAME=VALUE ...]
+# by default ranking, ranking-mix and random at 10 %, 3 selection seeds (--methods a,b,c picks others;
+# random is always added). Also prints the calibration summary (spread, seed noise, noise ceiling)
+# of the recipe given by --set overrides (e.g. --set proxy_batch=32 changes the proxy recipe).
+# Reusing --store DIR re-trains only what changed (population and calibration runs are cached).
+# Usage: bench/proxy-variants.sh [--store DIR] [--methods a,b,c] [--set NAME=VALUE ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STORE=""
+METHODS=ranking,ranking-mix,random
 if [[ ${1:-} == --store ]]; then STORE=$2; shift 2; fi
+if [[ ${1:-} == --methods ]]; then METHODS=$2; shift 2; fi
+[[ ,$METHODS, == *,random,* ]] || METHODS=$METHODS,random
 [[ -n $STORE ]] || STORE=$(mktemp -d /tmp/proxy-variants-XXXXXX)
 mkdir -p bench/work
 DOC=bench/work/data-proxy-variants.md
 # Validation on the calibration cells; only the ranking variants and random.
-python3 - pipelines/data-proxy-fashion.md "$DOC" <<'PY'
+python3 - pipelines/data-proxy-fashion.md "$DOC" "$METHODS" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-text = re.sub(r"methods: \[[^\]]*\]", "methods: [ranking, ranking-mix, random]", text, count=1)
+text = re.sub(r"methods: \[[^\]]*\]", "methods: [" + ", ".join(sys.argv[3].split(",")) + "]", text, count=1)
 start = text.index("```stage validate")
 text = text[:start] + text[start:].replace("heldout: heldout", "heldout: calibration", 1)
 open(sys.argv[2], "w").write(text)
@@ -38,10 +43,10 @@ import json, sys
 m = json.load(open(sys.argv[1]))
 print(f"validation on calibration cells: noise ceiling {m['noise_ceiling']:.3f}, tau(single run, seed mean) {m['full_run_tau']:.3f}")
 rnd = m["methods"]["random"]["0.1"]["kendall_tau"]["per_seed"]
-for method in ("ranking", "ranking-mix", "random"):
-    t = m["methods"][method]["0.1"]["kendall_tau"]
+for method, by in m["methods"].items():
+    t = by["0.1"]["kendall_tau"]
     d = [a - b for a, b in zip(t["per_seed"], rnd)]
     mean = sum(d) / len(d); std = (sum((x - mean) ** 2 for x in d) / max(1, len(d) - 1)) ** 0.5
-    print(f"  {method:12s} tau@10% {t['mean']:.3f} +- {t['std']:.3f}  per seed {[round(x, 3) for x in t['per_seed']]}  minus random {mean:+.3f} +- {std:.3f}")
+    print(f"  {method:12s} tau@10% {t['mean']:.3f} +- {t['std']:.3f}  per seed {[round(x, 3) for x in t['per_seed']]}  minus random {mean:+.3f} +- {std:.3f}  speedup {by['0.1']['speedup']:.1f}x")
 PY
 echo "store: $STORE (remove when done)"

@@ -4,7 +4,8 @@ import Pipeline
 
 /// `scores.json`: per-method example scores plus the labels selection needs.
 struct ProxyScores: Codable, Sendable {
-    /// Method name → one score per training example (absent for random methods).
+    /// Score name (`ImportanceMethod.scoreName`) → one score per training
+    /// example (absent for random methods).
     var train: [String: [Double]]
     /// Test ranking importance, one per test example.
     var test: [Double]
@@ -25,7 +26,7 @@ public struct ProxyScoreOp: Op {
     /// Schema.
     public var descriptor: OpDescriptor {
         OpDescriptor(
-            name: Self.name, version: 1,
+            name: Self.name, version: 2,
             summary: "per-example importance scores (ranking, entropy, forgetting, EL2N) from population runs",
             params: [ParamSpec("methods", .list(.string), default: .array(ImportanceMethod.allCases.map { .string($0.rawValue) }),
                                doc: "methods to score (\(ImportanceMethod.allCases.map(\.rawValue).joined(separator: ", ")))")],
@@ -45,7 +46,8 @@ public struct ProxyScoreOp: Op {
         var train: [String: [Double]] = [:]
         for method in methods {
             try context.checkCancellation()
-            if let scores = try nasFailure(op: op, { try method.scores(runs) }) { train[method.rawValue] = scores }
+            guard train[method.scoreName] == nil else { continue }  // selection variants share their scorer's scores
+            if let scores = try nasFailure(op: op, { try method.scores(runs) }) { train[method.scoreName] = scores }
         }
         let test = try nasFailure(op: op) { try ExampleScores.testRankingImportance(runs) }
         try ProxyJSON.write(ProxyScores(train: train, test: test, labels: labels), to: context.outputDirectory.appendingPathComponent("scores.json"))

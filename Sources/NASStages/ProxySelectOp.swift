@@ -76,8 +76,7 @@ public struct ProxySelectOp: Op {
 
         var subsets: [ProxySubset] = []
         for method in methods {
-            let methodScores = scores.train[method.rawValue == "ranking-mix" ? "ranking" : method.rawValue]
-                ?? scores.train[method.rawValue]
+            let methodScores = scores.train[method.scoreName] ?? scores.train[method.rawValue]
             if method != .random, method != .balancedRandom, methodScores == nil {
                 throw PipelineError.opFailed(op: op, reason: "no '\(method.rawValue)' scores in the input (add it to proxy.score's methods)")
             }

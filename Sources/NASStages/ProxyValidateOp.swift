@@ -4,8 +4,9 @@ import Numerics
 import Pipeline
 
 /// `proxy.validate`: trains every held-out architecture on every proxy of a
-/// `proxy.select` output (same setup as the full-data held-out runs, proxy
-/// seed s trains with seed 1000 + s) and compares the proxy rankings with the
+/// `proxy.select` output (same setup as the full-data held-out runs except
+/// the optional `proxy_batch` / `proxy_epochs`, which apply to every method
+/// alike; proxy seed s trains with seed 1000 + s) and compares the proxy rankings with the
 /// reference ranking (mean over the held-out seeds): Kendall τ, Spearman ρ,
 /// top-5 overlap and wall-clock speedup per method and ratio over seeds, the
 /// noise ceiling (τ between independent full-data seeds) and the test proxy.
@@ -21,11 +22,15 @@ public struct ProxyValidateOp: Op {
     /// Schema.
     public var descriptor: OpDescriptor {
         OpDescriptor(
-            name: Self.name, version: 2,
+            name: Self.name, version: 3,
             summary: "rank held-out cells trained on each proxy against their full-data ranking",
             params: [
                 ParamSpec("parallel", .int, default: 2, range: 1...64, doc: "trainings run at once, one thread each"),
                 ParamSpec("top_k", .int, default: 5, range: 1...1000, doc: "k of the top-k overlap"),
+                ParamSpec("proxy_batch", .int, default: 0, range: 0...4096,
+                          doc: "minibatch size of the proxy trainings, every method alike (0 = the full runs' batch)"),
+                ParamSpec("proxy_epochs", .int, default: 0, range: 0...500,
+                          doc: "epochs of the proxy trainings, every method alike (0 = the full runs' epochs)"),
             ],
             inputs: [InputSpec("heldout", doc: "a population.train output of the held-out set, ≥ 2 seeds"),
                      InputSpec("selections", doc: "a proxy.select output")])
@@ -39,6 +44,12 @@ public struct ProxyValidateOp: Op {
         let heldDir = try context.input("heldout", op: op)
         let heldRuns = try ProxyJSON.read([ArchitectureRun].self, from: heldDir.appendingPathComponent("runs.json"), op: op)
         let setup = try ProxyJSON.read(SetupRecord.self, from: heldDir.appendingPathComponent("setup.json"), op: op).setup
+        // The proxy recipe: the full runs' setup with the proxy batch / epochs
+        // (its canonical form, hence every proxy item key, carries them).
+        var proxySetup = setup
+        let proxyBatch = try context.int("proxy_batch", op: op), proxyEpochs = try context.int("proxy_epochs", op: op)
+        if proxyBatch > 0 { proxySetup.batchSize = proxyBatch }
+        if proxyEpochs > 0 { proxySetup.epochs = proxyEpochs }
         let selections = try ProxyJSON.read(ProxySelections.self,
                                             from: try context.input("selections", op: op).appendingPathComponent("selections.json"), op: op)
         var cells: [String] = []
@@ -62,7 +73,7 @@ public struct ProxyValidateOp: Op {
             let jobs = parsed.map { (cell: $0, seed: UInt64(1000 + subset.seed)) }
             let label = "proxy \(n + 1)/\(selections.subsets.count) \(subset.method) \(subset.ratio) seed \(subset.seed)"
             let runs = try await PopulationTrainOp.trainAll(
-                jobs, setup: setup, data: proxyData, recordExamples: false, withEntropy: false, parallel: parallel,
+                jobs, setup: proxySetup, data: proxyData, recordExamples: false, withEntropy: false, parallel: parallel,
                 context: context, op: op,
                 itemExtra: ["method": subset.method, "ratio": "\(subset.ratio)", "selection_seed": "\(subset.seed)",
                             "subset": Self.fingerprint(subset.indices)],

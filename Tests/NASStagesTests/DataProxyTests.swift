@@ -108,6 +108,17 @@ final class DataProxyTests: XCTestCase {
         XCTAssertTrue(try readTree(runner, output, "tau_vs_ratio.svg").hasPrefix("<svg"))
         // Item blobs are kept for resumption: population 4 + held-out 4×2 + proxies 3×2×4.
         XCTAssertEqual(StoreItemCache.itemCacheRoots(storeRoot: runner.storeRoot).count, 4 + 8 + 24)
+
+        // A proxy recipe param is part of every proxy item's key, and only of those:
+        // the full-data runs are reused, every proxy is trained again.
+        let batched = try XCTUnwrap(try PipelineValidator(registry: .nasbook, repositoryRoot: OpHarness.repositoryRoot)
+            .check(fileAt: document, displayPath: "pipelines/data-proxy-fashion.md",
+                   overrides: (overrides + ["proxy_batch=10"]).map(ParamOverride.parse)).pipeline)
+        let second = try await runner.run(batched, name: "proxy", document: Data(contentsOf: document), options: RunOptions(jobs: 1))
+        XCTAssertTrue(second.succeeded, "\(second.report.failures)")
+        XCTAssertEqual(StoreItemCache.itemCacheRoots(storeRoot: runner.storeRoot).count, 4 + 8 + 24 + 24)
+        let csv = try readTree(runner, try XCTUnwrap(second.report.outcomes["validate"]?.output), "proxy_runs.csv")
+        XCTAssertEqual(csv.split(separator: "\n").count, 1 + 24)
     }
 
     func testDocumentValidatesAsWrittenWithTheStudyDefaults() throws {
@@ -120,6 +131,9 @@ final class DataProxyTests: XCTestCase {
         XCTAssertEqual(select.params["seeds"]?.intValue, 3)
         let heldout = try XCTUnwrap(result.pipeline?.stages.first { $0.name == "heldout" })
         XCTAssertEqual(heldout.params["seeds"]?.intValue, 2)
+        let validate = try XCTUnwrap(result.pipeline?.stages.first { $0.name == "validate" })
+        XCTAssertEqual(validate.params["proxy_batch"]?.intValue, 32, "session 4: proxies train at batch 32, full runs at 64")
+        XCTAssertEqual(heldout.params["batch"]?.intValue, 64)
         let quick = try PipelineValidator(registry: .nasbook, repositoryRoot: OpHarness.repositoryRoot)
             .check(fileAt: OpHarness.repositoryRoot.appendingPathComponent("pipelines/data-proxy-fashion.md"),
                    displayPath: "pipelines/data-proxy-fashion.md", preset: "quick")

@@ -28,6 +28,44 @@ public enum ExampleScores {
         return correlateColumns(s, with: averageRanks(runs.map(\.testAccuracy)))
     }
 
+    /// Per-epoch ranking importance: the mean over epochs e of
+    /// corr_k(c_kie, r_k). Unlike `rankingImportance`, which correlates the
+    /// epoch-averaged learning score, each epoch's correctness must agree with
+    /// the ranking on its own, so an example that separates the architectures
+    /// at one epoch but not at the others scores lower than one that separates
+    /// them throughout training.
+    public static func epochRankingImportance(_ runs: [ArchitectureRun]) throws -> [Double] {
+        try runs.checkAligned()
+        let ranks = averageRanks(runs.map(\.testAccuracy))
+        var total = [Double](repeating: 0, count: runs[0].trainCount)
+        for e in 0..<runs[0].epochs {
+            let rows = runs.map { $0.trainCorrect[e].map { $0 ? 1.0 : 0.0 } }
+            for (i, v) in correlateColumns(rows, with: ranks).enumerated() { total[i] += v }
+        }
+        return total.map { $0 / Double(runs[0].epochs) }
+    }
+
+    /// Rank-distance-weighted pairwise agreement: over every pair of
+    /// architectures k, l, the difference of their learning scores s_li − s_ki
+    /// signed by their order and weighted by their rank distance |r_l − r_k|,
+    /// normalised by the total weight Σ (r_l − r_k)². It equals the least-squares
+    /// slope of s_i on r (cov(s_i, r) / var(r)): unlike the correlation it does
+    /// not rescale an example's variation, so an example that only one
+    /// architecture gets wrong (tiny variance) cannot reach the top.
+    public static func rankingSlope(_ runs: [ArchitectureRun]) throws -> [Double] {
+        let s = try learningScores(runs)
+        let r = averageRanks(runs.map(\.testAccuracy))
+        let meanR = r.reduce(0, +) / Double(r.count)
+        let dr = r.map { $0 - meanR }
+        let varR = dr.reduce(0) { $0 + $1 * $1 }
+        guard varR > 0 else { return [Double](repeating: 0, count: s[0].count) }
+        return (0..<s[0].count).map { i in
+            var dot = 0.0
+            for k in s.indices { dot += dr[k] * s[k][i] }  // Σ dr = 0, so centring s is unnecessary
+            return dot / varR
+        }
+    }
+
     /// Ranking importance of test examples: Pearson correlation across
     /// architectures between the example's final logit margin and the
     /// architectures' accuracy rank ("which architectures get it right", with

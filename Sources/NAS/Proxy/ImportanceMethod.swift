@@ -10,6 +10,18 @@ public enum ImportanceMethod: String, CaseIterable, Sendable, Codable {
     /// at random from the rest: keeps the discriminative examples but also the
     /// easy, typical ones a network needs to train at all.
     case rankingMix = "ranking-mix"
+    /// Highest per-epoch ranking importance first (`ExampleScores.epochRankingImportance`).
+    case rankingEpochs = "ranking-epochs"
+    /// Highest rank-distance-weighted agreement first (`ExampleScores.rankingSlope`).
+    case rankingSlope = "ranking-slope"
+    /// Uniformly at random among the half of the examples with the highest
+    /// ranking importance: drops the uninformative and anti-ranking half but
+    /// keeps the easy-to-hard mix a short training needs.
+    case rankingHalf = "ranking-half"
+    /// Stratified over ranking-importance bins: ten equal-count bins by RI,
+    /// bin b (0 = lowest) sampled with weight b + 1, so every level of
+    /// importance is represented and the high ones most.
+    case rankingStrata = "ranking-strata"
     /// Na et al. 2021: reference-network entropy, rare log-entropy bins favoured.
     case entropy
     /// Most forgetting events first (Toneva et al. 2019).
@@ -33,7 +45,9 @@ public enum ImportanceMethod: String, CaseIterable, Sendable, Codable {
     /// random methods have none). For entropy it is the log-entropy.
     public func scores(_ runs: [ArchitectureRun]) throws -> [Double]? {
         switch self {
-        case .ranking, .rankingMix: return try ExampleScores.rankingImportance(runs)
+        case .ranking, .rankingMix, .rankingHalf, .rankingStrata: return try ExampleScores.rankingImportance(runs)
+        case .rankingEpochs: return try ExampleScores.epochRankingImportance(runs)
+        case .rankingSlope: return try ExampleScores.rankingSlope(runs)
         case .entropy: return try ExampleScores.referenceEntropy(runs).map { log(max($0, 1e-12)) }
         case .forgetting: return try ExampleScores.forgettingEvents(runs)
         case .el2n: return try ExampleScores.earlyLoss(runs)
@@ -62,8 +76,24 @@ public enum ImportanceMethod: String, CaseIterable, Sendable, Codable {
             let taken = Set(head)
             let rest = (0..<n).filter { !taken.contains($0) }.sorted { noise[$0] > noise[$1] }
             return head + rest
+        case .rankingHalf:
+            let byScore = ProxySelection.descendingOrder(scores, tieBreak: noise)
+            let half = (n + 1) / 2
+            return byScore.prefix(half).sorted { noise[$0] > noise[$1] } + byScore.dropFirst(half)
+        case .rankingStrata:
+            return ProxySelection.quantileSamplingOrder(scores, bins: 10, noise: noise)
         default:
             return ProxySelection.descendingOrder(scores, tieBreak: noise)
+        }
+    }
+
+    /// The name under which `proxy.score` stores the scores this method
+    /// selects from: the selection variants of ranking importance share the
+    /// `ranking` scores.
+    public var scoreName: String {
+        switch self {
+        case .rankingMix, .rankingHalf, .rankingStrata: return ImportanceMethod.ranking.rawValue
+        default: return rawValue
         }
     }
 

@@ -34,6 +34,21 @@ public enum ProxySelection {
         return descendingOrder(keys, tieBreak: noise)
     }
 
+    /// Stratified sampling over score quantiles as an order: examples sorted
+    /// by ascending `scores` are cut into `bins` equal-count bins; example i in
+    /// bin b (0 = lowest scores) gets weight b + 1, and the order is weighted
+    /// sampling without replacement (Efraimidis–Spirakis keys log(u)/w, u the
+    /// example's `noise`), so a prefix of size n draws about n·(b+1)/Σ(b'+1)
+    /// examples from bin b while every bin is represented.
+    public static func quantileSamplingOrder(_ scores: [Double], bins: Int, noise: [Double]) -> [Int] {
+        let n = scores.count, b = max(1, bins)
+        let ascending = descendingOrder(scores.map { -$0 }, tieBreak: noise.map { -$0 })
+        var weight = [Double](repeating: 1, count: n)
+        for (position, i) in ascending.enumerated() { weight[i] = Double(position * b / max(1, n) + 1) }
+        let keys = (0..<n).map { log(max(noise[$0], 1e-300)) / weight[$0] }
+        return descendingOrder(keys, tieBreak: noise)
+    }
+
     /// The first `count` indices of `order`; when `labels` is given, class by
     /// class quotas (⌊count/classes⌋, the first count mod classes classes one
     /// more) are filled in preference order, and any quota a small class cannot
