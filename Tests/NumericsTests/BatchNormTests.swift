@@ -109,4 +109,19 @@ final class BatchNormTests: XCTestCase {
         }
         XCTAssertEqual(results[0], results[1])
     }
+
+    /// dy given as channel blocks (widths 8, 3, 9, 1: SIMD groups and scalar tails inside each
+    /// block) gives exactly the bits of the concatenated dy, over several reduction blocks.
+    func testBackwardFromChannelBlocksEqualsConcatenated() {
+        let wide = TestSupport.random([3, 15, 15, 21], seed: 17)
+        let g = TestSupport.random([21], seed: 18)
+        let blocks = [8, 3, 9, 1].enumerated().map { TestSupport.random([3, 15, 15, $1], seed: 20 + UInt64($0)) }
+        let ctx = ComputeContext(threads: 2)
+        let (_, s) = batchNormForwardTraining(wide, gamma: g, beta: Tensor(zeros: [21]), context: ctx)
+        let whole = batchNormBackward(wide, gamma: g, statistics: s, outputGradient: concatenateChannelsReference(blocks), context: ctx)
+        let split = batchNormBackward(wide, gamma: g, statistics: s, outputGradientBlocks: blocks, context: ctx)
+        XCTAssertEqual(split.input, whole.input)
+        XCTAssertEqual(split.gamma, whole.gamma)
+        XCTAssertEqual(split.beta, whole.beta)
+    }
 }
