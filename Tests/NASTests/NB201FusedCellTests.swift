@@ -24,9 +24,14 @@ final class NB201FusedCellTests: XCTestCase {
         let x = FusedCellFixtures.normal([3, 5, 5, channels], seed: 21)
         for text in Self.cells {
             let cell = ModelFixtures.cell(text)
-            var g1 = SplitMix64(seed: 5), g2 = SplitMix64(seed: 5)
+            var g1 = SplitMix64(seed: 5), g2 = SplitMix64(seed: 5), g3 = SplitMix64(seed: 5)
             let fused = NB201CellModule(cell: cell, channels: channels, name: "c", fusesConvolutionEdges: true, generator: &g1)
             let plain = NB201CellModule(cell: cell, channels: channels, name: "c", fusesConvolutionEdges: false, generator: &g2)
+            // Fused module whose groups are all over the size limit: it runs its edges one by one.
+            let split = NB201CellModule(cell: cell, channels: channels, name: "c", fusesConvolutionEdges: true, generator: &g3)
+            split.fusedOutputLimit = 0
+            XCTAssertEqual(fused.groups(for: x).map(\.destinations), fused.groups.map(\.destinations), text)
+            XCTAssertEqual(split.groups(for: x).map(\.destinations), plain.groups.map(\.destinations), text)
             XCTAssertEqual(fused.parameters.map(\.name), plain.parameters.map(\.name), text)
             XCTAssertEqual(fused.parameters.map(\.value), plain.parameters.map(\.value), text)
             XCTAssertEqual(plain.groups.map(\.destinations.count).reduce(0, +), fused.groups.map(\.destinations.count).reduce(0, +))
@@ -39,10 +44,16 @@ final class NB201FusedCellTests: XCTestCase {
                 let label = "\(text) step \(step)"
                 let (y1, y2) = (fused.forward(x, training: true, context: ctx), plain.forward(x, training: true, context: ctx))
                 assertNear(y1, y2, "y " + label)
+                assertNear(split.forward(x, training: true, context: ctx), y2, "split y " + label)
                 let dy = FusedCellFixtures.normal(x.shape, seed: 30 + UInt64(step))
-                assertNear(fused.backward(dy, context: ctx), plain.backward(dy, context: ctx), "dx " + label)
+                let dx = plain.backward(dy, context: ctx)
+                assertNear(fused.backward(dy, context: ctx), dx, "dx " + label)
+                assertNear(split.backward(dy, context: ctx), dx, "split dx " + label)
                 for (p, q) in zip(fused.parameters, plain.parameters) {
                     assertNear(p.gradient, q.gradient, "d\(p.name) " + label)
+                }
+                for (p, q) in zip(split.parameters, plain.parameters) {
+                    assertNear(p.gradient, q.gradient, "split d\(p.name) " + label)
                 }
                 assertNear(fused.forward(x, training: false, context: ctx), plain.forward(x, training: false, context: ctx),
                            "eval y " + label)

@@ -24,8 +24,25 @@ public final class NB201CellModule: Layer {
     let edges: [NB201EdgeLayer]
     /// Conv edges fused by (source node, kernel size), ordered by source node, then first slot.
     let groups: [ConvolutionGroup]
+    /// Per fused group, its edges as groups of one (the same layers), for inputs too large to fuse.
+    let singles: [[ConvolutionGroup]]
+    /// The groups the last forward ran (backward must walk the same ones).
+    private var activeGroups: [ConvolutionGroup] = []
     /// ReLU(node) of the last forward, for nodes feeding a conv edge.
     private var activations: [Tensor?] = []
+
+    /// Largest fused convolution output, in bytes, that is still run fused.
+    ///
+    /// Why a limit: glibc serves allocations above its mmap threshold (at most 32 MiB) with fresh
+    /// pages every time, so a fused output over it costs page faults on every forward and stays
+    /// outside the reusable heap. Measured idle at 2 threads (docs/benchmarks.md, "Training",
+    /// session 3): fusing everything made config (a) (batch 256, 32x32, C = 16; a 3C output is
+    /// 50 MB) 11 % slower and raised its peak RSS from 1,694 to 2,044 MiB, while (b) and (c),
+    /// whose fused outputs stay under 20 MB, ran 9-14 % faster. Above the limit a group's edges
+    /// run one by one, as before fusion; the arithmetic is the same either way.
+    static let fusedOutputLimit = 32 << 20
+    /// `fusedOutputLimit` for this module; tests lower it to exercise the split path.
+    var fusedOutputLimit = NB201CellModule.fusedOutputLimit
 
     /// Conv edges leaving one node with one kernel size, run as one fused layer.
     struct ConvolutionGroup {
@@ -74,6 +91,23 @@ public final class NB201CellModule: Layer {
                                     layer: FusedConvBatchNormBranches(branches: branches))
         }
         groups = (0..<NB201Cell.nodeCount).flatMap { source in unordered.filter { $0.source == source } }
+        singles = groups.map { group in
+            guard group.destinations.count > 1 else { return [group] }
+            return zip(group.layer.convolutions, group.layer.batchNorms).enumerated().map { branch, layers in
+                ConvolutionGroup(source: group.source, destinations: [group.destinations[branch]],
+                                 layer: FusedConvBatchNormBranches(branches: [(layers.0, layers.1)]))
+            }
+        }
+    }
+
+    /// The groups to run on `input` ([N, H, W, C]): fused where the fused output stays within
+    /// `fusedOutputLimit`, else the group's edges one by one.
+    func groups(for input: Tensor) -> [ConvolutionGroup] {
+        let positions = input.shape.dropLast().reduce(1, *)
+        return zip(groups, singles).flatMap { group, split in
+            positions * group.layer.channelCounts.reduce(0, +) * MemoryLayout<Float>.size
+                <= fusedOutputLimit ? [group] : split
+        }
     }
 
     /// x: [N, H, W, C] -> [N, H, W, C].
@@ -82,9 +116,10 @@ public final class NB201CellModule: Layer {
         var nodes: [Tensor] = [input]
         var sums = [Tensor?](repeating: nil, count: count)
         activations = [Tensor?](repeating: nil, count: count)
+        activeGroups = groups(for: input)
         for source in 0..<(count - 1) {
             let x = nodes[source]   // complete: every edge into it has run
-            for group in groups where group.source == source {
+            for group in activeGroups where group.source == source {
                 if activations[source] == nil { activations[source] = reluForward(x, context: context) }
                 // The BN's affine map is applied while each branch's block is added into its node.
                 let (y, affine) = group.layer.forwardBeforeNormalisation(activations[source]!, training: training,
@@ -116,7 +151,7 @@ public final class NB201CellModule: Layer {
                 accumulate(&gradients[source], layer.backward(dy, context: context), context: context)
             }
             var activationGradient: Tensor?
-            for group in groups where group.source == source {
+            for group in activeGroups where group.source == source {
                 let parts = group.destinations.map { gradients[$0] }
                 // A destination without gradient (no path to the output) contributes exact zeros,
                 // as the unfused cell, which skips that edge, leaves its parameter gradients.
