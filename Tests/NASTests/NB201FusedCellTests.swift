@@ -32,6 +32,11 @@ final class NB201FusedCellTests: XCTestCase {
             split.fusedOutputLimit = 0
             XCTAssertEqual(fused.groups(for: x).map(\.destinations), fused.groups.map(\.destinations), text)
             XCTAssertEqual(split.groups(for: x).map(\.destinations), plain.groups.map(\.destinations), text)
+            if text == ModelFixtures.allConv {   // a limit equal to the 3-branch output splits only that group
+                let edge = NB201CellModule(cell: cell, channels: channels, name: "c", fusesConvolutionEdges: true, generator: &g3)
+                edge.fusedOutputLimit = 3 * 5 * 5 * (3 * channels) * MemoryLayout<Float>.size
+                XCTAssertEqual(edge.groups(for: x).map(\.destinations), [[1], [2], [3], [2, 3], [3]])
+            }
             XCTAssertEqual(fused.parameters.map(\.name), plain.parameters.map(\.name), text)
             XCTAssertEqual(fused.parameters.map(\.value), plain.parameters.map(\.value), text)
             XCTAssertEqual(plain.groups.map(\.destinations.count).reduce(0, +), fused.groups.map(\.destinations.count).reduce(0, +))

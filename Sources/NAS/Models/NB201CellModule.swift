@@ -31,15 +31,18 @@ public final class NB201CellModule: Layer {
     /// ReLU(node) of the last forward, for nodes feeding a conv edge.
     private var activations: [Tensor?] = []
 
-    /// Largest fused convolution output, in bytes, that is still run fused.
+    /// Fused convolution outputs of this many bytes or more run as single edges instead.
     ///
-    /// Why a limit: glibc serves allocations above its mmap threshold (at most 32 MiB) with fresh
-    /// pages every time, so a fused output over it costs page faults on every forward and stays
-    /// outside the reusable heap. Measured idle at 2 threads (docs/benchmarks.md, "Training",
-    /// session 3): fusing everything made config (a) (batch 256, 32x32, C = 16; a 3C output is
-    /// 50 MB) 11 % slower and raised its peak RSS from 1,694 to 2,044 MiB, while (b) and (c),
-    /// whose fused outputs stay under 20 MB, ran 9-14 % faster. Above the limit a group's edges
-    /// run one by one, as before fusion; the arithmetic is the same either way.
+    /// Why a limit: `AllocatorTuning` sets glibc's mmap threshold to 32 MiB, and glibc serves
+    /// a request whose size plus its chunk header reaches it with fresh pages every time, so a
+    /// fused output (and its gradient) of 32 MiB or more costs page faults on every step and
+    /// bypasses the reusable heap. Config (a) (batch 256, 32x32, C = 16) has 16 MiB per branch
+    /// at stage 1, so its 2- and 3-branch groups (32 and 48 MiB) were mmapped: 1.85 M minor page
+    /// faults per 3-epoch run against 0.70-0.76 M unfused, 11 % slower idle and peak RSS 2,044
+    /// against 1,694 MiB (docs/benchmarks.md, "Training", sessions 3 and 4). An output of exactly
+    /// 32 MiB is already mmapped, hence the strict comparison in `groups(for:)`. Below the limit
+    /// ((a) stages 2 and 3, every group of (b) and (c): at most 24 MiB) fusion runs as designed.
+    /// The choice depends on shapes only, and the arithmetic is the same either way.
     static let fusedOutputLimit = 32 << 20
     /// `fusedOutputLimit` for this module; tests lower it to exercise the split path.
     var fusedOutputLimit = NB201CellModule.fusedOutputLimit
@@ -100,13 +103,13 @@ public final class NB201CellModule: Layer {
         }
     }
 
-    /// The groups to run on `input` ([N, H, W, C]): fused where the fused output stays within
-    /// `fusedOutputLimit`, else the group's edges one by one.
+    /// The groups to run on `input` ([N, H, W, C]): fused where the fused output stays below
+    /// `fusedOutputLimit` bytes, else the group's edges one by one.
     func groups(for input: Tensor) -> [ConvolutionGroup] {
         let positions = input.shape.dropLast().reduce(1, *)
         return zip(groups, singles).flatMap { group, split in
             positions * group.layer.channelCounts.reduce(0, +) * MemoryLayout<Float>.size
-                <= fusedOutputLimit ? [group] : split
+                < fusedOutputLimit ? [group] : split
         }
     }
 
