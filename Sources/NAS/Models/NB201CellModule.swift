@@ -166,6 +166,7 @@ public final class NB201CellModule: Layer {
             if let dA = activationGradient, let a = activations[source] {
                 accumulate(&gradients[source], reluBackward(a, outputGradient: dA, context: context), context: context)
             }
+            activations[source] = nil   // consumed: its memory serves the remaining backward temporaries
         }
         return gradients[0] ?? Tensor(zeros: outputGradient.shape)
     }

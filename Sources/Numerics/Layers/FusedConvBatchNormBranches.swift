@@ -108,6 +108,11 @@ public final class FusedConvBatchNormBranches: Layer {
     /// them in place instead of a concatenated copy.
     public func backward(outputGradientBlocks blocks: [Tensor], context: ComputeContext) -> Tensor {
         guard let cached else { preconditionFailure("FusedConvBatchNormBranches.backward before forward") }
+        // One backward per forward (see `Layer`): dropping the cache here frees the convolution
+        // output (and, once the caller drops it too, the input) as soon as the gradient has
+        // passed, so later layers' backward temporaries reuse that memory instead of adding to
+        // the peak (config (a): docs/benchmarks.md, "Training", session 4).
+        self.cached = nil
         let dConv: Tensor
         if let stats = cached.statistics {
             let g = batchNormBackward(cached.convOutput, gamma: cached.gamma, statistics: stats,
