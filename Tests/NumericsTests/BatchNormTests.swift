@@ -124,4 +124,25 @@ final class BatchNormTests: XCTestCase {
         XCTAssertEqual(split.gamma, whole.gamma)
         XCTAssertEqual(split.beta, whole.beta)
     }
+    /// The one-pass statistics (per-block mean and centred squares, blocks combined in Double)
+    /// against the Double reference on data far from zero (mean ~100, std ~2: a sum-of-squares
+    /// formula would lose about 4 digits here), over 1,350 rows (two full 512-row blocks and a
+    /// partial one) and 11 channels (SIMD group and scalar tail). Mean rtol 1e-6, variance
+    /// rtol 1e-4; thread count leaves the bits unchanged.
+    func testStatisticsOffCentreOverSeveralBlocksMatchReference() {
+        let base = TestSupport.random([3, 15, 30, 11], seed: 25)
+        let shifted = Tensor(shape: base.shape, storage: base.storage.enumerated().map {
+            100 + Float($0.offset % 11) + 0.005 * Float($0.offset / 11) + $0.element   // block means differ
+        })
+        let ref = batchNormForwardTrainingReference(shifted, gamma: Tensor(repeating: 1, shape: [11]), beta: Tensor(zeros: [11]))
+        let one = batchNormTrainingStatistics(shifted, context: .serial)
+        let two = batchNormTrainingStatistics(shifted, context: ComputeContext(threads: 2))
+        XCTAssertEqual(one, two)
+        XCTAssertEqual(one.count, 1350)
+        for c in 0..<11 {
+            XCTAssertEqual(one.mean[c], ref.mean[c], accuracy: 1e-6 * abs(ref.mean[c]), "mean \(c)")
+            XCTAssertEqual(one.variance[c], ref.variance[c], accuracy: 1e-4 * ref.variance[c], "variance \(c)")
+        }
+    }
 }
+

@@ -16,13 +16,11 @@ public struct BatchNormStatistics: Sendable, Equatable {
 /// and hence every bit of the result, is the same for any number of threads.
 let reductionBlockRows = 512
 
-/// Reduces `terms * C` per-channel sums over `rows` rows. `accumulate(rows, acc)` adds one
-/// block's contributions into `acc` (`terms * C` floats, zeroed); blocks are summed in Double in
-/// block order. Returns `terms` arrays of `C` sums.
-func blockedChannelSums(rows: Int, channels: Int, terms: Int, context: ComputeContext,
-                        _ accumulate: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) -> [[Double]] {
+/// Runs `accumulate(rows, acc)` on every `reductionBlockRows`-row block (in parallel) with a
+/// zeroed `width`-float slot per block; returns the slots back to back, in block order.
+func blockedPartials(rows: Int, width: Int, context: ComputeContext,
+                     _ accumulate: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) -> (blocks: Int, partial: [Float]) {
     let blocks = (rows + reductionBlockRows - 1) / reductionBlockRows
-    let width = terms * channels
     var partial = [Float](repeating: 0, count: blocks * width)
     partial.withUnsafeMutableBufferPointer { buffer in
         let base = buffer.baseAddress!
@@ -30,6 +28,16 @@ func blockedChannelSums(rows: Int, channels: Int, terms: Int, context: ComputeCo
             accumulate(b * reductionBlockRows ..< Swift.min(rows, (b + 1) * reductionBlockRows), base + b * width)
         }
     }
+    return (blocks, partial)
+}
+
+/// Reduces `terms * C` per-channel sums over `rows` rows. `accumulate(rows, acc)` adds one
+/// block's contributions into `acc` (`terms * C` floats, zeroed); blocks are summed in Double in
+/// block order. Returns `terms` arrays of `C` sums.
+func blockedChannelSums(rows: Int, channels: Int, terms: Int, context: ComputeContext,
+                        _ accumulate: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) -> [[Double]] {
+    let width = terms * channels
+    let (blocks, partial) = blockedPartials(rows: rows, width: width, context: context, accumulate)
     var totals = [[Double]](repeating: [Double](repeating: 0, count: channels), count: terms)
     for b in 0..<blocks {
         for t in 0..<terms { for c in 0..<channels { totals[t][c] += Double(partial[b * width + t * channels + c]) } }
@@ -51,44 +59,59 @@ public func batchNormForwardTraining(_ x: Tensor, gamma: Tensor, beta: Tensor, e
 
 /// The batch statistics of `batchNormForwardTraining` alone (for callers that apply the affine
 /// map themselves, e.g. straight into node sums). x: [..., C] -> statistics over the rows.
+///
+/// One pass over memory: each 512-row block (at most 96 KiB at 48 channels, cache-resident after
+/// its first read) gets its own mean and then its sum of squares about that mean, and the
+/// blocks are combined in Double in block order (Chan et al.'s pairwise update:
+/// M2 = sum_b [M2_b + n_b (mean_b - mean)^2]). Centring per block keeps the accuracy of the
+/// two-pass formula; the previous version streamed the tensor twice (global mean, then squares
+/// about it), 3.7 % of a config (c) run (docs/numerics.md, "Batch-norm statistics").
 public func batchNormTrainingStatistics(_ x: Tensor, epsilon: Float = 1e-5, context: ComputeContext) -> BatchNormStatistics {
     let channels = x.shape.last ?? 0
     let rows = x.count / Swift.max(1, channels)
-    // Channel groups of 8 outside, rows inside, sums in registers (as in the backward): a scalar
-    // `acc[c] += row[c]` reloads and stores the accumulator on every row. Each channel's sum
-    // still runs over the rows in order, so the bits are those of the scalar loop.
-    let mean: [Float] = x.withUnsafePointer { px in
-        blockedChannelSums(rows: rows, channels: channels, terms: 1, context: context) { range, acc in
+    // Per block: [sum or mean (C) | M2 about the block mean (C)]. Channel groups of 8 outside,
+    // rows inside, sums in registers (a scalar `acc[c] += row[c]` reloads the accumulator).
+    let (blocks, partial) = x.withUnsafePointer { px in
+        blockedPartials(rows: rows, width: 2 * channels, context: context) { range, acc in
+            let inverseCount = 1 / Float(range.count)
             var c0 = 0
             while c0 + 8 <= channels {
                 var sum = SIMD8<Float>()
                 for r in range { sum += load8(px + r * channels + c0) }
-                store8(sum, acc + c0)
+                let mu = sum * inverseCount
+                var m2 = SIMD8<Float>()
+                for r in range { let d = load8(px + r * channels + c0) - mu; m2 += d * d }
+                store8(mu, acc + c0)
+                store8(m2, acc + channels + c0)
                 c0 += 8
             }
-            for r in range { let row = px + r * channels; for c in c0..<channels { acc[c] += row[c] } }
-        }[0].map { Float($0 / Double(rows)) }
-    }
-    let variance: [Float] = x.withUnsafePointer { px in
-        mean.withUnsafeBufferPointer { m in
-            blockedChannelSums(rows: rows, channels: channels, terms: 1, context: context) { range, acc in
-                var c0 = 0
-                while c0 + 8 <= channels {
-                    let mu = load8(m.baseAddress! + c0)
-                    var sum = SIMD8<Float>()
-                    for r in range { let d = load8(px + r * channels + c0) - mu; sum += d * d }
-                    store8(sum, acc + c0)
-                    c0 += 8
-                }
+            if c0 < channels {
+                for r in range { let row = px + r * channels; for c in c0..<channels { acc[c] += row[c] } }
+                for c in c0..<channels { acc[c] *= inverseCount }
                 for r in range {
                     let row = px + r * channels
-                    for c in c0..<channels { let d = row[c] - m[c]; acc[c] += d * d }
+                    for c in c0..<channels { let d = row[c] - acc[c]; acc[channels + c] += d * d }
                 }
-            }[0].map { Float($0 / Double(rows)) }
+            }
         }
     }
+    var mean = [Double](repeating: 0, count: channels), m2 = mean
+    for b in 0..<blocks {
+        let n = Double(Swift.min(rows, (b + 1) * reductionBlockRows) - b * reductionBlockRows)
+        for c in 0..<channels { mean[c] += n * Double(partial[b * 2 * channels + c]) }
+    }
+    for c in 0..<channels { mean[c] /= Double(Swift.max(1, rows)) }
+    for b in 0..<blocks {
+        let n = Double(Swift.min(rows, (b + 1) * reductionBlockRows) - b * reductionBlockRows)
+        for c in 0..<channels {
+            let d = Double(partial[b * 2 * channels + c]) - mean[c]
+            m2[c] += Double(partial[b * 2 * channels + channels + c]) + n * d * d
+        }
+    }
+    let variance = m2.map { Float($0 / Double(Swift.max(1, rows))) }
     let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
-    return BatchNormStatistics(mean: mean, variance: variance, inverseStandardDeviation: invStd, count: rows)
+    return BatchNormStatistics(mean: mean.map { Float($0) }, variance: variance, inverseStandardDeviation: invStd,
+                               count: rows)
 }
 
 /// Training-mode batch norm as a per-channel affine map, y = x * scale + shift:
