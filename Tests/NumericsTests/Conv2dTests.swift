@@ -37,11 +37,15 @@ final class Conv2dTests: XCTestCase {
             let dy = TestSupport.random(g.outputShape, seed: UInt64(300 + k))
             let expected = conv2dBackwardReference(x, weight: w, outputGradient: dy, stride: s, padding: p)
             for budget in [Conv2dGeometry.workspaceFloats, 1] {
-                let got = conv2dBackward(x, weight: w, outputGradient: dy, stride: s, padding: p, hasBias: true,
-                                         computeInputGradient: true, workspaceFloats: budget, context: ComputeContext(threads: 2))
-                assertClose(got.input!, expected.input, "dx case \(k) budget \(budget)")
-                assertClose(got.weight, expected.weight, "dw case \(k) budget \(budget)")
-                assertClose(got.bias!, expected.bias, "db case \(k) budget \(budget)")
+                for method in [Conv2dBackwardMethod.automatic, .inputIm2col] {
+                    let got = conv2dBackward(x, weight: w, outputGradient: dy, stride: s, padding: p, hasBias: true,
+                                             computeInputGradient: true, method: method, workspaceFloats: budget,
+                                             context: ComputeContext(threads: 2))
+                    let label = "case \(k) budget \(budget) \(method)"
+                    assertClose(got.input!, expected.input, "dx " + label)
+                    assertClose(got.weight, expected.weight, "dw " + label)
+                    assertClose(got.bias!, expected.bias, "db " + label)
+                }
             }
             let noDx = conv2dBackward(x, weight: w, outputGradient: dy, stride: s, padding: p, computeInputGradient: false,
                                       context: .serial)

@@ -16,13 +16,11 @@ public struct BatchNormStatistics: Sendable, Equatable {
 /// and hence every bit of the result, is the same for any number of threads.
 let reductionBlockRows = 512
 
-/// Reduces `terms * C` per-channel sums over `rows` rows. `accumulate(rows, acc)` adds one
-/// block's contributions into `acc` (`terms * C` floats, zeroed); blocks are summed in Double in
-/// block order. Returns `terms` arrays of `C` sums.
-func blockedChannelSums(rows: Int, channels: Int, terms: Int, context: ComputeContext,
-                        _ accumulate: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) -> [[Double]] {
+/// Runs `accumulate(rows, acc)` on every `reductionBlockRows`-row block (in parallel) with a
+/// zeroed `width`-float slot per block; returns the slots back to back, in block order.
+func blockedPartials(rows: Int, width: Int, context: ComputeContext,
+                     _ accumulate: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) -> (blocks: Int, partial: [Float]) {
     let blocks = (rows + reductionBlockRows - 1) / reductionBlockRows
-    let width = terms * channels
     var partial = [Float](repeating: 0, count: blocks * width)
     partial.withUnsafeMutableBufferPointer { buffer in
         let base = buffer.baseAddress!
@@ -30,6 +28,16 @@ func blockedChannelSums(rows: Int, channels: Int, terms: Int, context: ComputeCo
             accumulate(b * reductionBlockRows ..< Swift.min(rows, (b + 1) * reductionBlockRows), base + b * width)
         }
     }
+    return (blocks, partial)
+}
+
+/// Reduces `terms * C` per-channel sums over `rows` rows. `accumulate(rows, acc)` adds one
+/// block's contributions into `acc` (`terms * C` floats, zeroed); blocks are summed in Double in
+/// block order. Returns `terms` arrays of `C` sums.
+func blockedChannelSums(rows: Int, channels: Int, terms: Int, context: ComputeContext,
+                        _ accumulate: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) -> [[Double]] {
+    let width = terms * channels
+    let (blocks, partial) = blockedPartials(rows: rows, width: width, context: context, accumulate)
     var totals = [[Double]](repeating: [Double](repeating: 0, count: channels), count: terms)
     for b in 0..<blocks {
         for t in 0..<terms { for c in 0..<channels { totals[t][c] += Double(partial[b * width + t * channels + c]) } }
@@ -44,60 +52,102 @@ public func batchNormForwardTraining(_ x: Tensor, gamma: Tensor, beta: Tensor, e
                                      context: ComputeContext) -> (output: Tensor, statistics: BatchNormStatistics) {
     let channels = x.shape.last ?? 0
     precondition(gamma.shape == [channels] && beta.shape == [channels], "batchnorm gamma/beta must be [\(channels)]")
+    let stats = batchNormTrainingStatistics(x, epsilon: epsilon, context: context)
+    let (scale, shift) = batchNormAffineCoefficients(gamma: gamma, beta: beta, statistics: stats)
+    return (affinePerChannel(x, scale: scale, shift: shift, context: context), stats)
+}
+
+/// The batch statistics of `batchNormForwardTraining` alone (for callers that apply the affine
+/// map themselves, e.g. straight into node sums). x: [..., C] -> statistics over the rows.
+///
+/// One pass over memory: each 512-row block (at most 96 KiB at 48 channels, cache-resident after
+/// its first read) gets its own mean and then its sum of squares about that mean, and the
+/// blocks are combined in Double in block order (Chan et al.'s pairwise update:
+/// M2 = sum_b [M2_b + n_b (mean_b - mean)^2]). Centring per block keeps the accuracy of the
+/// two-pass formula; the previous version streamed the tensor twice (global mean, then squares
+/// about it), 3.7 % of a config (c) run (docs/numerics.md, "Batch-norm statistics").
+public func batchNormTrainingStatistics(_ x: Tensor, epsilon: Float = 1e-5, context: ComputeContext) -> BatchNormStatistics {
+    let channels = x.shape.last ?? 0
     let rows = x.count / Swift.max(1, channels)
-    // Channel groups of 8 outside, rows inside, sums in registers (as in the backward): a scalar
-    // `acc[c] += row[c]` reloads and stores the accumulator on every row. Each channel's sum
-    // still runs over the rows in order, so the bits are those of the scalar loop.
-    let mean: [Float] = x.withUnsafePointer { px in
-        blockedChannelSums(rows: rows, channels: channels, terms: 1, context: context) { range, acc in
+    // Per block: [sum or mean (C) | M2 about the block mean (C)]. Channel groups of 8 outside,
+    // rows inside, sums in registers (a scalar `acc[c] += row[c]` reloads the accumulator).
+    let (blocks, partial) = x.withUnsafePointer { px in
+        blockedPartials(rows: rows, width: 2 * channels, context: context) { range, acc in
+            let inverseCount = 1 / Float(range.count)
             var c0 = 0
             while c0 + 8 <= channels {
                 var sum = SIMD8<Float>()
                 for r in range { sum += load8(px + r * channels + c0) }
-                store8(sum, acc + c0)
+                let mu = sum * inverseCount
+                var m2 = SIMD8<Float>()
+                for r in range { let d = load8(px + r * channels + c0) - mu; m2 += d * d }
+                store8(mu, acc + c0)
+                store8(m2, acc + channels + c0)
                 c0 += 8
             }
-            for r in range { let row = px + r * channels; for c in c0..<channels { acc[c] += row[c] } }
-        }[0].map { Float($0 / Double(rows)) }
-    }
-    let variance: [Float] = x.withUnsafePointer { px in
-        mean.withUnsafeBufferPointer { m in
-            blockedChannelSums(rows: rows, channels: channels, terms: 1, context: context) { range, acc in
-                var c0 = 0
-                while c0 + 8 <= channels {
-                    let mu = load8(m.baseAddress! + c0)
-                    var sum = SIMD8<Float>()
-                    for r in range { let d = load8(px + r * channels + c0) - mu; sum += d * d }
-                    store8(sum, acc + c0)
-                    c0 += 8
-                }
+            if c0 < channels {
+                for r in range { let row = px + r * channels; for c in c0..<channels { acc[c] += row[c] } }
+                for c in c0..<channels { acc[c] *= inverseCount }
                 for r in range {
                     let row = px + r * channels
-                    for c in c0..<channels { let d = row[c] - m[c]; acc[c] += d * d }
+                    for c in c0..<channels { let d = row[c] - acc[c]; acc[channels + c] += d * d }
                 }
-            }[0].map { Float($0 / Double(rows)) }
+            }
         }
     }
+    var mean = [Double](repeating: 0, count: channels), m2 = mean
+    for b in 0..<blocks {
+        let n = Double(Swift.min(rows, (b + 1) * reductionBlockRows) - b * reductionBlockRows)
+        for c in 0..<channels { mean[c] += n * Double(partial[b * 2 * channels + c]) }
+    }
+    for c in 0..<channels { mean[c] /= Double(Swift.max(1, rows)) }
+    for b in 0..<blocks {
+        let n = Double(Swift.min(rows, (b + 1) * reductionBlockRows) - b * reductionBlockRows)
+        for c in 0..<channels {
+            let d = Double(partial[b * 2 * channels + c]) - mean[c]
+            m2[c] += Double(partial[b * 2 * channels + channels + c]) + n * d * d
+        }
+    }
+    let variance = m2.map { Float($0 / Double(Swift.max(1, rows))) }
     let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
+    return BatchNormStatistics(mean: mean.map { Float($0) }, variance: variance, inverseStandardDeviation: invStd,
+                               count: rows)
+}
+
+/// Training-mode batch norm as a per-channel affine map, y = x * scale + shift:
+/// gamma, beta: [C] -> scale = gamma * invStd, shift = beta - mean * scale.
+public func batchNormAffineCoefficients(gamma: Tensor, beta: Tensor,
+                                        statistics s: BatchNormStatistics) -> (scale: [Float], shift: [Float]) {
+    let channels = s.mean.count
+    precondition(gamma.shape == [channels] && beta.shape == [channels], "batchnorm gamma/beta must be [\(channels)]")
     var scale = [Float](repeating: 0, count: channels), shift = scale
     for c in 0..<channels {
-        scale[c] = gamma.storage[c] * invStd[c]
-        shift[c] = beta.storage[c] - mean[c] * scale[c]
+        scale[c] = gamma.storage[c] * s.inverseStandardDeviation[c]
+        shift[c] = beta.storage[c] - s.mean[c] * scale[c]
     }
-    let y = affinePerChannel(x, scale: scale, shift: shift, context: context)
-    return (y, BatchNormStatistics(mean: mean, variance: variance, inverseStandardDeviation: invStd, count: rows))
+    return (scale, shift)
+}
+
+/// Evaluation-mode batch norm as a per-channel affine map, y = x * scale + shift:
+/// gamma, beta, runningMean, runningVariance: [C] -> scale = gamma / sqrt(var + eps),
+/// shift = beta - runningMean * scale.
+public func batchNormInferenceCoefficients(gamma: Tensor, beta: Tensor, runningMean: Tensor, runningVariance: Tensor,
+                                           epsilon: Float = 1e-5) -> (scale: [Float], shift: [Float]) {
+    let channels = gamma.count
+    var scale = [Float](repeating: 0, count: channels), shift = scale
+    for c in 0..<channels {
+        scale[c] = gamma.storage[c] / (runningVariance.storage[c] + epsilon).squareRoot()
+        shift[c] = beta.storage[c] - runningMean.storage[c] * scale[c]
+    }
+    return (scale, shift)
 }
 
 /// Batch normalisation, inference mode (running statistics).
 /// x: [..., C], gamma, beta, runningMean, runningVariance: [C] -> y: x's shape.
 public func batchNormForwardInference(_ x: Tensor, gamma: Tensor, beta: Tensor, runningMean: Tensor,
                                       runningVariance: Tensor, epsilon: Float = 1e-5, context: ComputeContext) -> Tensor {
-    let channels = x.shape.last ?? 0
-    var scale = [Float](repeating: 0, count: channels), shift = scale
-    for c in 0..<channels {
-        scale[c] = gamma.storage[c] / (runningVariance.storage[c] + epsilon).squareRoot()
-        shift[c] = beta.storage[c] - runningMean.storage[c] * scale[c]
-    }
+    let (scale, shift) = batchNormInferenceCoefficients(gamma: gamma, beta: beta, runningMean: runningMean,
+                                                        runningVariance: runningVariance, epsilon: epsilon)
     return affinePerChannel(x, scale: scale, shift: shift, context: context)
 }
 
@@ -124,15 +174,17 @@ func affinePerChannel(_ x: Tensor, scale: [Float], shift: [Float], context: Comp
 @inline(__always)
 func affineRows(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, range: Range<Int>, channels: Int,
                 scale: UnsafePointer<Float>, shift: UnsafePointer<Float>) {
-    var c0 = 0
-    while c0 + 8 <= channels {
-        let (s8, t8) = (load8(scale + c0), load8(shift + c0))
-        for r in range { let o = r * channels + c0; store8(load8(src + o) * s8 + t8, dst + o) }
-        c0 += 8
-    }
-    for r in range {
-        let o = r * channels
-        for c in c0..<channels { dst[o + c] = src[o + c] * scale[c] + shift[c] }
+    forEachRowTile(range) { tile in   // each tensor read once, not once per 8 channels
+        var c0 = 0
+        while c0 + 8 <= channels {
+            let (s8, t8) = (load8(scale + c0), load8(shift + c0))
+            for r in tile { let o = r * channels + c0; store8(load8(src + o) * s8 + t8, dst + o) }
+            c0 += 8
+        }
+        for r in tile {
+            let o = r * channels
+            for c in c0..<channels { dst[o + c] = src[o + c] * scale[c] + shift[c] }
+        }
     }
 }
 
@@ -142,32 +194,53 @@ func affineRows(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
 public func batchNormBackward(_ x: Tensor, gamma: Tensor, statistics s: BatchNormStatistics, outputGradient dy: Tensor,
                               context: ComputeContext) -> (input: Tensor, gamma: Tensor, beta: Tensor) {
     precondition(x.shape == dy.shape, "batchnorm dy shape \(dy.shape) != x shape \(x.shape)")
+    return batchNormBackward(x, gamma: gamma, statistics: s, outputGradientBlocks: [dy], context: context)
+}
+
+/// `batchNormBackward` with dy given as consecutive channel blocks: x: [..., C],
+/// blocks[i]: [..., C_i] with sum C_i = C (dy = concatenateChannels(blocks)) -> dx: x's shape,
+/// dgamma, dbeta: [C]. Bit-identical to the concatenated call (each channel's sums run over the
+/// rows in the same order).
+///
+/// Why: the fused convolution edges of an NB201 cell (`FusedConvBatchNormBranches`) receive each
+/// branch's gradient from a different node; reading the blocks in place saves concatenating
+/// them (a write and a read of the whole `[..., C]` gradient).
+public func batchNormBackward(_ x: Tensor, gamma: Tensor, statistics s: BatchNormStatistics, outputGradientBlocks blocks: [Tensor],
+                              context: ComputeContext) -> (input: Tensor, gamma: Tensor, beta: Tensor) {
     let channels = gamma.count
+    let lead = Array(x.shape.dropLast())
+    precondition(x.shape.last == channels && blocks.allSatisfy { Array($0.shape.dropLast()) == lead }
+                 && blocks.map { $0.shape.last ?? 1 }.reduce(0, +) == channels,
+                 "batchnorm dy blocks \(blocks.map(\.shape)) do not tile x shape \(x.shape)")
     let rows = s.count
+    let widths = blocks.map { $0.shape.last ?? 1 }
+    let offsets = widths.indices.map { widths[..<$0].reduce(0, +) }
     let sums = x.withUnsafePointer { px in
-        dy.withUnsafePointer { pdy in
+        withUnsafePointers(blocks[...]) { dys in
             s.mean.withUnsafeBufferPointer { m in
                 blockedChannelSums(rows: rows, channels: channels, terms: 2, context: context) { range, acc in
-                    // Channel groups of 8 outside, rows inside: the sums stay in registers.
-                    var c0 = 0
-                    while c0 + 8 <= channels {
-                        let mean = load8(m.baseAddress! + c0)
-                        var (sumDy, sumDyX) = (SIMD8<Float>(), SIMD8<Float>())
-                        for r in range {
-                            let o = r * channels + c0
-                            let d = load8(pdy + o)
-                            sumDy += d
-                            sumDyX += d * (load8(px + o) - mean)
+                    for (block, pdy) in dys.enumerated() {
+                        let (o, w) = (offsets[block], widths[block])
+                        // Channel groups of 8 outside, rows inside: the sums stay in registers.
+                        var c0 = 0
+                        while c0 + 8 <= w {
+                            let mean = load8(m.baseAddress! + o + c0)
+                            var (sumDy, sumDyX) = (SIMD8<Float>(), SIMD8<Float>())
+                            for r in range {
+                                let d = load8(pdy + r * w + c0)
+                                sumDy += d
+                                sumDyX += d * (load8(px + r * channels + o + c0) - mean)
+                            }
+                            store8(sumDy, acc + o + c0)
+                            store8(sumDyX, acc + channels + o + c0)
+                            c0 += 8
                         }
-                        store8(sumDy, acc + c0)
-                        store8(sumDyX, acc + channels + c0)
-                        c0 += 8
-                    }
-                    for r in range {
-                        let (xr, dr) = (px + r * channels, pdy + r * channels)
-                        for c in c0..<channels {
-                            acc[c] += dr[c]
-                            acc[channels + c] += dr[c] * (xr[c] - m[c])
+                        for r in range {
+                            let (xr, dr) = (px + r * channels + o, pdy + r * w)
+                            for c in c0..<w {
+                                acc[o + c] += dr[c]
+                                acc[channels + o + c] += dr[c] * (xr[c] - m[o + c])
+                            }
                         }
                     }
                 }
@@ -189,28 +262,41 @@ public func batchNormBackward(_ x: Tensor, gamma: Tensor, statistics s: BatchNor
     }
     let dx = Tensor(uninitializedShape: x.shape) { out in
         x.withUnsafePointer { px in
-            dy.withUnsafePointer { pdy in
+            withUnsafePointers(blocks[...]) { dys in
                 k1.withUnsafeBufferPointer { k1 in a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in
-                    context.parallelRanges(rows, minimumPerWorker: 256) { range in
-                        var c0 = 0
-                        while c0 + 8 <= channels {       // coefficients in registers, 8 channels at a time
-                            let (k8, a8, b8) = (load8(k1.baseAddress! + c0), load8(a.baseAddress! + c0), load8(b.baseAddress! + c0))
-                            for r in range {
-                                let o = r * channels + c0
-                                store8(k8 * load8(pdy + o) + a8 * load8(px + o) + b8, out + o)
+                    context.parallelRanges(rows, minimumPerWorker: 256) { range in forEachRowTile(range) { range in
+                        for (block, pdy) in dys.enumerated() {
+                            let (o, w) = (offsets[block], widths[block])
+                            var c0 = 0
+                            while c0 + 8 <= w {       // coefficients in registers, 8 channels at a time
+                                let (k8, a8, b8) = (load8(k1.baseAddress! + o + c0), load8(a.baseAddress! + o + c0),
+                                                    load8(b.baseAddress! + o + c0))
+                                for r in range {
+                                    let xo = r * channels + o + c0
+                                    store8(k8 * load8(pdy + r * w + c0) + a8 * load8(px + xo) + b8, out + xo)
+                                }
+                                c0 += 8
                             }
-                            c0 += 8
+                            for r in range {
+                                let (xo, dyo) = (r * channels + o, r * w)
+                                for c in c0..<w {
+                                    out[xo + c] = k1[o + c] * pdy[dyo + c] + a[o + c] * px[xo + c] + b[o + c]
+                                }
+                            }
                         }
-                        for r in range {
-                            let o = r * channels
-                            for c in c0..<channels { out[o + c] = k1[c] * pdy[o + c] + a[c] * px[o + c] + b[c] }
-                        }
-                    }
+                    }}
                 }}}
             }
         }
     }
     return (dx, Tensor(shape: [channels], storage: dGamma), Tensor(shape: [channels], storage: dBeta))
+}
+
+/// Calls `body` with pointers to the elements of every tensor (valid only during the call).
+func withUnsafePointers<R>(_ tensors: ArraySlice<Tensor>, _ collected: [UnsafePointer<Float>] = [],
+                           _ body: ([UnsafePointer<Float>]) -> R) -> R {
+    guard let first = tensors.first else { return body(collected) }
+    return first.withUnsafePointer { p in withUnsafePointers(tensors.dropFirst(), collected + [p], body) }
 }
 
 /// Backward of `batchNormForwardInference` (statistics are constants): dx = dy * gamma / sqrt(var + eps).

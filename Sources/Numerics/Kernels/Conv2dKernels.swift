@@ -73,36 +73,57 @@ func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padd
     }
 }
 
+/// How `conv2dBackward` organises a stride-1 backward that needs dx. Both give the same
+/// gradients up to float rounding; the choice is the caller's (explicit, so that no hidden rule
+/// changes bits), and only speed depends on it.
+public enum Conv2dBackwardMethod: Sendable {
+    /// One im2col of dy serves dx (transposed convolution) and dw (`conv2dBackwardStride1`)
+    /// whenever stride is 1, the kernel square and p < K; else `inputIm2col`. Best when
+    /// Cout <= Cin: the dy matrix has K*K*Cout columns and both GEMMs have n = Cin.
+    case automatic
+    /// Always im2col of x: dw_c = cols^T * dy_c and dcols = dy_c * w^T + col2im. Best when
+    /// Cout > Cin (fused edge groups, Cout = k*Cin): the GEMMs have n = Cout and K*K*Cin,
+    /// measured 1.2-1.4x faster per FLOP than the stride-1 path's n = Cin GEMMs at k = 3
+    /// (docs/numerics.md, "Fused convolution edges").
+    case inputIm2col
+}
+
 /// Backward of `conv2dForward`.
 /// x: [N, H, W, Cin], weight: [KH, KW, Cin, Cout], dy: [N, OH, OW, Cout]
 /// -> dx: [N, H, W, Cin] (if `computeInputGradient`), dw: [KH, KW, Cin, Cout], db: [Cout] (if `hasBias`).
 ///
-/// Stride 1 with a square kernel and p < K (every NB201 cell conv), when dx is wanted:
-/// `conv2dBackwardStride1`, where dx is the transposed convolution of dy and the same im2col of
-/// dy also yields dw. Otherwise: dw per chunk, dw_c [patch, Cout] = cols^T * dy_c, already in
-/// HWIO order; dx as dcols = dy_c * w^T followed by col2im. Each chunk's dw lands in its own
-/// slot and the slots are summed in chunk order, so the result does not depend on the thread count.
+/// Stride 1 with a square kernel and p < K (every NB201 cell conv), when dx is wanted and
+/// `method` is `.automatic`: `conv2dBackwardStride1`, where dx is the transposed convolution of
+/// dy and the same im2col of dy also yields dw. Otherwise: dw per chunk,
+/// dw_c [patch, Cout] = cols^T * dy_c, already in HWIO order; dx as dcols = dy_c * w^T followed
+/// by col2im. Each chunk's dw lands in its own slot and the slots are summed in chunk order, so
+/// the result does not depend on the thread count.
 public func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stride: Int = 1, padding: Int = 0,
                            hasBias: Bool = false, computeInputGradient: Bool = true,
-                           context: ComputeContext) -> Conv2dGradients {
+                           method: Conv2dBackwardMethod = .automatic, context: ComputeContext) -> Conv2dGradients {
     conv2dBackward(x, weight: weight, outputGradient: dy, stride: stride, padding: padding, hasBias: hasBias,
-                   computeInputGradient: computeInputGradient, workspaceFloats: Conv2dGeometry.workspaceFloats, context: context)
+                   computeInputGradient: computeInputGradient, method: method,
+                   workspaceFloats: Conv2dGeometry.workspaceFloats, context: context)
 }
 
 /// `conv2dBackward` with an explicit chunk budget (tests use a tiny one to exercise chunking).
 func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stride: Int, padding: Int,
-                    hasBias: Bool, computeInputGradient: Bool, workspaceFloats: Int,
-                    context: ComputeContext) -> Conv2dGradients {
+                    hasBias: Bool, computeInputGradient: Bool, method: Conv2dBackwardMethod = .automatic,
+                    workspaceFloats: Int, context: ComputeContext) -> Conv2dGradients {
     let g = Conv2dGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding)
     precondition(dy.shape == g.outputShape, "conv2d dy shape \(dy.shape) != \(g.outputShape)")
     let (patch, cout, chunk) = (g.patchSize, g.outChannels, g.imagesPerChunk(budget: workspaceFloats))
     let chunks = (g.batch + chunk - 1) / chunk
-    if computeInputGradient && stride == 1 && g.kernelHeight == g.kernelWidth && padding < g.kernelHeight {
+    if method == .automatic && computeInputGradient && stride == 1 && g.kernelHeight == g.kernelWidth
+        && padding < g.kernelHeight {
         // One im2col (of dy) serves dx and dw.
         return conv2dBackwardStride1(x, weight: weight, outputGradient: dy, padding: padding, hasBias: hasBias,
                                      workspaceFloats: workspaceFloats, context: context)
     }
-    var dx: Tensor? = computeInputGradient ? Tensor(zeros: x.shape) : nil
+    // Not zero-filled here: each worker zeroes its chunk's images just before col2im adds into
+    // them, while they are cache-resident (a separate fill pass streamed the whole tensor), and
+    // the pointwise GEMM overwrites its rows. Chunks cover every image.
+    var dx: Tensor? = computeInputGradient ? Tensor(uninitializedShape: x.shape) { _ in } : nil
     let scatter = computeInputGradient
     var partialW = uninitializedSlots(chunks * patch * cout)   // every slot written by its GEMM
     var partialB = [Float](repeating: 0, count: hasBias ? chunks * cout : 0)
@@ -149,7 +170,11 @@ func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stri
                     let target = dcols ?? (pdx + firstRow * patch)
                     sgemm(transposeA: false, transposeB: true, m: rows, n: patch, k: cout,
                           a: dyChunk, lda: cout, b: pw, ldb: cout, beta: 0, c: target, ldc: patch)
-                    if let dcols { col2imNHWC(dcols, g, images: images, dx: pdx) }
+                    if let dcols {
+                        let imageFloats = g.height * g.width * g.inChannels
+                        zeroFloats(pdx + images.lowerBound * imageFloats, images.count * imageFloats)
+                        col2imNHWC(dcols, g, images: images, dx: pdx)
+                    }
                 }
                 c += workers
             }
@@ -176,9 +201,14 @@ func sumSlots(_ partial: [Float], slots: Int, shape: [Int]) -> Tensor {
     var total = [Float](repeating: 0, count: size)
     partial.withUnsafeBufferPointer { src in
         total.withUnsafeMutableBufferPointer { dst in
+            let out = dst.baseAddress!
             for s in 0..<slots {
+                // Slot by slot, so each element's sum keeps its order; 8 wide because the scalar
+                // loop over two raw pointers does not vectorise (1 % of a config (c) run).
                 let slot = src.baseAddress! + s * size
-                for i in 0..<size { dst[i] += slot[i] }   // same order as before: slot by slot
+                var i = 0
+                while i + 8 <= size { store8(load8(out + i) + load8(slot + i), out + i); i += 8 }
+                while i < size { out[i] += slot[i]; i += 1 }
             }
         }
     }
