@@ -43,7 +43,7 @@ public final class NB201CellModule: Layer {
     /// 32 MiB is already mmapped, hence the strict comparison in `groups(for:)`. Below the limit
     /// ((a) stages 2 and 3, every group of (b) and (c): at most 24 MiB) fusion runs as designed.
     /// The choice depends on shapes only, and the arithmetic is the same either way.
-    static let fusedOutputLimit = 32 << 20
+    static let fusedOutputLimit = AllocatorTuning.mmapThresholdBytes
     /// `fusedOutputLimit` for this module; tests lower it to exercise the split path.
     var fusedOutputLimit = NB201CellModule.fusedOutputLimit
 

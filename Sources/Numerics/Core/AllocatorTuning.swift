@@ -12,7 +12,11 @@ import Glibc
 /// malloc to one arena keeps that recycling from multiplying across threads.
 /// This changes speed and resident memory only, never a computed value. It is applied once, the
 /// first time a `ComputeContext` is created; elsewhere than glibc it does nothing.
-enum AllocatorTuning {
+public enum AllocatorTuning {
+    /// The mmap threshold set below: a request this large or larger (chunk header included) is
+    /// served with fresh pages. Layers that choose block sizes (the fused NB201 cell) read it
+    /// here, so the threshold has one definition.
+    public static let mmapThresholdBytes = 32 << 20
     /// Evaluated once (Swift guarantees thread-safe lazy initialisation of static lets).
     static let applied: Bool = {
         #if canImport(Glibc)
@@ -22,7 +26,7 @@ enum AllocatorTuning {
         typealias MalloptFunction = @convention(c) (Int32, Int32) -> Int32
         let mallopt = unsafeBitCast(symbol, to: MalloptFunction.self)
         let (trimThreshold, mmapThreshold, arenaMax): (Int32, Int32, Int32) = (-1, -3, -8)
-        _ = mallopt(mmapThreshold, 32 << 20)
+        _ = mallopt(mmapThreshold, Int32(mmapThresholdBytes))
         _ = mallopt(trimThreshold, Int32.max)
         // One arena: with trimming off, every per-thread arena keeps its own peak forever, and
         // which threads allocate (Dispatch workers, the cooperative pool running the caller) varies
