@@ -3,7 +3,10 @@
 Prints per cell the seed accuracies, per strength level the mean, the spread of
 the seed-mean accuracies, the mean |seed0 - seed1|, the noise ceiling (Kendall
 tau-b between seed 0 and seed 1) and tau(seed 0, seed mean), on the whole test
-set and on random test subsets (to size test_size without retraining).
+set and on random test subsets (to size test_size without retraining). With three
+or more seeds it also prints the mean pairwise tau over all seed pairs (the
+steadier ceiling estimate that proxy.validate reports) and the mean tau between
+one seed and the mean of the others.
 Usage: python3 proxy_calibration.py runs.json [runs.json ...]  (several files are pooled)
 """
 import json, random, sys
@@ -68,6 +71,17 @@ for c in rows:
 lv = defaultdict(list)
 for c in cells: lv[strength(parse(c))].append((acc(by[c][0]) + acc(by[c][1])) / 2)
 print("per strength: " + ", ".join(f"{k}: {sum(v) / len(v):.1f} (n={len(v)})" for k, v in sorted(lv.items())))
+seeds = sorted({s for c in cells for s in by[c]})
+full = [c for c in cells if all(s in by[c] for s in seeds)]
+if len(seeds) >= 3 and full:
+    accs = {s: [acc(by[c][s]) for c in full] for s in seeds}
+    pairs = [tau_b(accs[a], accs[b]) for i, a in enumerate(seeds) for b in seeds[i + 1:]]
+    rest = [tau_b(accs[s], [sum(accs[o][k] for o in seeds if o != s) / (len(seeds) - 1) for k in range(len(full))]) for s in seeds]
+    means = [sum(accs[s][k] for s in seeds) / len(seeds) for k in range(len(full))]
+    sd = (sum((accs[s][k] - means[k]) ** 2 for s in seeds for k in range(len(full))) / (len(full) * (len(seeds) - 1))) ** 0.5
+    print(f"{len(seeds)} seeds on {len(full)} cells: mean pairwise tau {sum(pairs) / len(pairs):.3f} "
+          f"({', '.join(f'{t:.3f}' for t in pairs)}), tau(seed, mean of others) {sum(rest) / len(rest):.3f}, "
+          f"seed sd {sd:.2f} pts, spread {max(means) - min(means):.2f} pts")
 n_test = len(runs[0]["testCorrect"])
 print(summary(None, f"test {n_test}"))
 rng = random.Random(0)
