@@ -35,7 +35,7 @@ func direct3x3TilePixels(width: Int) -> Int? {
     return width >= 8 ? 8 : nil
 }
 
-/// 3x3 stride-1 padding-1 convolution, no bias. x: [N, H, W, Cin], weight: [3, 3, Cin, Cout]
+/// 3x3 stride-1 padding-1 convolution, no bias (reference: `conv2dForwardReference`). x: [N, H, W, Cin], weight: [3, 3, Cin, Cout]
 /// (`usesDirect3x3`: Cout % 16 == 0, W a multiple of 7 or >= 8) -> y: [N, H, W, Cout].
 func conv2dDirect3x3(_ x: Tensor, weight: Tensor, context: ComputeContext) -> Tensor {
     let g = Conv2dGeometry(input: x.shape, weight: weight.shape, stride: 1, padding: 1)

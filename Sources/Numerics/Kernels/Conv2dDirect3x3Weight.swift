@@ -27,7 +27,8 @@ let direct3x3WeightSlots = 16
 let direct3x3WeightInputBlock = 8
 
 /// x: [N, H, W, Cin], dy: [N, H, W, Cout] -> dw: [3, 3, Cin, Cout] (HWIO), for a 3x3 stride-1
-/// padding-1 convolution (`usesDirect3x3WeightGradient`). `workspaceFloats` sets the chunking.
+/// padding-1 convolution (`usesDirect3x3WeightGradient`; reference: the weight gradient of
+/// `conv2dBackwardReference`). `workspaceFloats` sets the chunking.
 func conv2dDirect3x3WeightGradient(_ x: Tensor, outputGradient dy: Tensor, outChannels cout: Int, workspaceFloats: Int,
                                    context: ComputeContext) -> Tensor {
     let g = Conv2dGeometry(input: x.shape, weight: [3, 3, x.shape[3], cout], stride: 1, padding: 1)

@@ -16,7 +16,8 @@ public struct Conv2dGradients: Sendable {
 /// a worker builds the im2col matrix `[rows, KH*KW*Cin]` and issues one GEMM with the weight
 /// viewed as `[KH*KW*Cin, Cout]`, writing the chunk's output rows `[rows, Cout]` in place (NHWC
 /// output is exactly that matrix). A 1x1 stride-1 convolution skips im2col: the NHWC input is
-/// already the `[N*H*W, Cin]` matrix.
+/// already the `[N*H*W, Cin]` matrix. 3x3 stride-1 padding-1 shapes with Cout % 16 == 0 run the
+/// direct kernel instead (`conv2dDirect3x3`, selected by `usesDirect3x3`).
 public func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
                           context: ComputeContext) -> Tensor {
     conv2dForward(x, weight: weight, bias: bias, stride: stride, padding: padding,
@@ -81,7 +82,9 @@ func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padd
 
 /// How `conv2dBackward` organises a stride-1 backward that needs dx. Both give the same
 /// gradients up to float rounding; the choice is the caller's (explicit, so that no hidden rule
-/// changes bits), and only speed depends on it.
+/// changes bits), and only speed depends on it. It does not apply where the direct 3x3 kernels
+/// compute dx (`usesDirect3x3` of the transposed convolution): that selection is a rule on the
+/// shapes alone.
 public enum Conv2dBackwardMethod: Sendable {
     /// One im2col of dy serves dx (transposed convolution) and dw (`conv2dBackwardStride1`)
     /// whenever stride is 1, the kernel square and p < K; else `inputIm2col`. Best when
