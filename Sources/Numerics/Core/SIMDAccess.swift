@@ -34,3 +34,15 @@ func forEachRowTile(_ range: Range<Int>, _ body: (Range<Int>) -> Void) {
         start = end
     }
 }
+
+/// Unaligned 16-wide load: one AVX-512 register (two AVX2 or four SSE registers otherwise).
+@inline(__always)
+func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+/// Stores 16 floats at `p` (no alignment requirement).
+@inline(__always)
+func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+}

@@ -16,7 +16,8 @@ public struct Conv2dGradients: Sendable {
 /// a worker builds the im2col matrix `[rows, KH*KW*Cin]` and issues one GEMM with the weight
 /// viewed as `[KH*KW*Cin, Cout]`, writing the chunk's output rows `[rows, Cout]` in place (NHWC
 /// output is exactly that matrix). A 1x1 stride-1 convolution skips im2col: the NHWC input is
-/// already the `[N*H*W, Cin]` matrix.
+/// already the `[N*H*W, Cin]` matrix. 3x3 stride-1 padding-1 shapes with Cout % 16 == 0 run the
+/// direct kernel instead (`conv2dDirect3x3`, selected by `usesDirect3x3`).
 public func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
                           context: ComputeContext) -> Tensor {
     conv2dForward(x, weight: weight, bias: bias, stride: stride, padding: padding,
@@ -28,6 +29,12 @@ func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padd
                    context: ComputeContext) -> Tensor {
     let g = Conv2dGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding)
     if let bias { precondition(bias.shape == [g.outChannels], "conv2d bias shape \(bias.shape)") }
+    if usesDirect3x3(g) {
+        // No im2col, no BLAS packing (the NB201 cell convolutions at 28x28 and 14x14).
+        var y = conv2dDirect3x3(x, weight: weight, context: context)
+        if let bias { addBiasRows(&y, bias) }
+        return y
+    }
     let (patch, cout, chunk) = (g.patchSize, g.outChannels, g.imagesPerChunk(budget: workspaceFloats))
     let chunks = (g.batch + chunk - 1) / chunk
     let workers = Swift.min(context.threads, chunks)
@@ -75,7 +82,9 @@ func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padd
 
 /// How `conv2dBackward` organises a stride-1 backward that needs dx. Both give the same
 /// gradients up to float rounding; the choice is the caller's (explicit, so that no hidden rule
-/// changes bits), and only speed depends on it.
+/// changes bits), and only speed depends on it. It does not apply where the direct 3x3 kernels
+/// compute dx (`usesDirect3x3` of the transposed convolution): that selection is a rule on the
+/// shapes alone.
 public enum Conv2dBackwardMethod: Sendable {
     /// One im2col of dy serves dx (transposed convolution) and dw (`conv2dBackwardStride1`)
     /// whenever stride is 1, the kernel square and p < K; else `inputIm2col`. Best when
@@ -114,6 +123,26 @@ func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stri
     precondition(dy.shape == g.outputShape, "conv2d dy shape \(dy.shape) != \(g.outputShape)")
     let (patch, cout, chunk) = (g.patchSize, g.outChannels, g.imagesPerChunk(budget: workspaceFloats))
     let chunks = (g.batch + chunk - 1) / chunk
+    if computeInputGradient && g.kernelHeight == 3 && g.kernelWidth == 3 && stride == 1 && padding == 1 {
+        // dx is the forward convolution of dy with the flipped, channel-transposed kernel
+        // (padding K-1-p = 1); when that one is a direct 3x3 (Cin % 16 == 0, W >= 8) it replaces
+        // the dcols GEMM + col2im (or the dy im2col). dw then comes from the direct weight
+        // gradient when it applies (no bias; Cin % 8 == 0), else from the input-im2col GEMMs.
+        let wf = flippedTransposedKernel(weight)
+        let t = Conv2dGeometry(input: dy.shape, weight: wf.shape, stride: 1, padding: 1)
+        if usesDirect3x3(t) {
+            let dx = conv2dDirect3x3(dy, weight: wf, context: context)
+            if !hasBias && usesDirect3x3WeightGradient(g) {   // no im2col at all
+                let dw = conv2dDirect3x3WeightGradient(x, outputGradient: dy, outChannels: cout,
+                                                       workspaceFloats: workspaceFloats, context: context)
+                return Conv2dGradients(input: dx, weight: dw, bias: nil)
+            }
+            var rest = conv2dBackward(x, weight: weight, outputGradient: dy, stride: 1, padding: 1, hasBias: hasBias,
+                                      computeInputGradient: false, workspaceFloats: workspaceFloats, context: context)
+            rest.input = dx
+            return rest
+        }
+    }
     if method == .automatic && computeInputGradient && stride == 1 && g.kernelHeight == g.kernelWidth
         && padding < g.kernelHeight {
         // One im2col (of dy) serves dx and dw.
@@ -182,6 +211,15 @@ func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stri
     }}}}}}
     return Conv2dGradients(input: dx, weight: sumSlots(partialW, slots: chunks, shape: weight.shape),
                            bias: hasBias ? sumSlots(partialB, slots: chunks, shape: [cout]) : nil)
+}
+
+/// y[r, c] += bias[c] for every row r of y: [..., C] (serial: only convolutions with a bias,
+/// i.e. no NB201 cell convolution, reach it).
+func addBiasRows(_ y: inout Tensor, _ bias: Tensor) {
+    let (cout, rows) = (bias.count, y.count / Swift.max(1, bias.count))
+    y.withUnsafeMutablePointer { py in
+        for r in 0..<rows { for o in 0..<cout { py[r * cout + o] += bias.storage[o] } }
+    }
 }
 
 /// The kernel of the transposed (input-gradient) convolution:
