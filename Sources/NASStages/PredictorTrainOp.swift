@@ -20,7 +20,7 @@ public struct PredictorTrainOp: Op {
     /// Schema.
     public var descriptor: OpDescriptor {
         OpDescriptor(
-            name: Self.name, version: 1,
+            name: Self.name, version: 2,  // v2: direct 3x3 convolution (session 5) changed the bits of every training and CNN score
             summary: "fit a rank predictor (ReNAS CNN, ridge, kernel ridge) on a benchmark.load table",
             params: [PredictorVariant.param]
                 + PredictorSettings.params
