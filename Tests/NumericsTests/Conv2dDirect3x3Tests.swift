@@ -84,11 +84,7 @@ final class Conv2dDirect3x3Tests: XCTestCase {
         let x = TestSupport.random([1, 3, 8, 16], seed: 31)
         let w = TestSupport.random([3, 3, 16, 16], seed: 32)
         let r = TestSupport.random([1, 3, 8, 16], seed: 33)
-        let got = conv2dBackward(x, weight: w, outputGradient: r, stride: 1, padding: 1, context: .serial)
-        assertGradient(of: { weightedSum(conv2dForward($0, weight: w, stride: 1, padding: 1, context: .serial), r) },
-                       at: x, analytic: got.input!, "direct conv dx")
-        assertGradient(of: { weightedSum(conv2dForward(x, weight: $0, stride: 1, padding: 1, context: .serial), r) },
-                       at: w, analytic: got.weight, "direct conv dw")
+        assertConv2dGradients(x: x, weight: w, outputWeights: r, stride: 1, padding: 1, "direct conv")
     }
 
     /// Images are independent and each output is one fixed-order chain: any thread count gives

@@ -58,11 +58,7 @@ final class Conv2dTests: XCTestCase {
         let x = TestSupport.random([2, 4, 4, 2], seed: 1)
         let w = TestSupport.random([3, 3, 2, 3], seed: 2)
         let r = TestSupport.random([2, 2, 2, 3], seed: 3)
-        let got = conv2dBackward(x, weight: w, outputGradient: r, stride: 2, padding: 1, context: .serial)
-        assertGradient(of: { weightedSum(conv2dForward($0, weight: w, stride: 2, padding: 1, context: .serial), r) },
-                       at: x, analytic: got.input!, "conv dx")
-        assertGradient(of: { weightedSum(conv2dForward(x, weight: $0, stride: 2, padding: 1, context: .serial), r) },
-                       at: w, analytic: got.weight, "conv dw")
+        assertConv2dGradients(x: x, weight: w, outputWeights: r, stride: 2, padding: 1, "conv")
     }
 
     /// The stride-1 path (`conv2dBackwardStride1`: dx and dw from one im2col of dy) against
@@ -73,11 +69,7 @@ final class Conv2dTests: XCTestCase {
             let w = TestSupport.random([3, 3, 2, 3], seed: seed + 1)
             let g = Conv2dGeometry(input: x.shape, weight: w.shape, stride: 1, padding: p)
             let r = TestSupport.random(g.outputShape, seed: seed + 2)
-            let got = conv2dBackward(x, weight: w, outputGradient: r, stride: 1, padding: p, context: .serial)
-            assertGradient(of: { weightedSum(conv2dForward($0, weight: w, stride: 1, padding: p, context: .serial), r) },
-                           at: x, analytic: got.input!, "conv dx p=\(p)")
-            assertGradient(of: { weightedSum(conv2dForward(x, weight: $0, stride: 1, padding: p, context: .serial), r) },
-                           at: w, analytic: got.weight, "conv dw p=\(p)")
+            assertConv2dGradients(x: x, weight: w, outputWeights: r, stride: 1, padding: p, "conv p=\(p)")
         }
     }
 

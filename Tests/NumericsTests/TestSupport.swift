@@ -56,3 +56,15 @@ func assertGradient(of loss: (Tensor) -> Double, at x: Tensor, analytic: Tensor,
 func weightedSum(_ y: Tensor, _ r: Tensor) -> Double {
     zip(y.storage, r.storage).reduce(0) { $0 + Double($1.0) * Double($1.1) }
 }
+
+/// Finite-difference check of `conv2dBackward`'s dx and dw (no bias) for L = sum(conv2d(x, w) * r),
+/// with `assertGradient`'s default tolerances; whichever path (`conv2dBackwardStride1`, the direct
+/// 3x3 kernels, im2col + GEMM) the shapes select is the one checked.
+func assertConv2dGradients(x: Tensor, weight w: Tensor, outputWeights r: Tensor, stride: Int, padding: Int,
+                           _ message: String, file: StaticString = #filePath, line: UInt = #line) {
+    let got = conv2dBackward(x, weight: w, outputGradient: r, stride: stride, padding: padding, context: .serial)
+    assertGradient(of: { weightedSum(conv2dForward($0, weight: w, stride: stride, padding: padding, context: .serial), r) },
+                   at: x, analytic: got.input!, message + " dx", file: file, line: line)
+    assertGradient(of: { weightedSum(conv2dForward(x, weight: $0, stride: stride, padding: padding, context: .serial), r) },
+                   at: w, analytic: got.weight, message + " dw", file: file, line: line)
+}
