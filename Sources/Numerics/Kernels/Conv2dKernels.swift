@@ -128,10 +128,11 @@ func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stri
         // (padding K-1-p = 1); when that one is a direct 3x3 (Cin % 16 == 0, W >= 8) it replaces
         // the dcols GEMM + col2im (or the dy im2col). dw then comes from the direct weight
         // gradient when it applies (no bias; Cin % 8 == 0), else from the input-im2col GEMMs.
-        let wf = flippedTransposedKernel(weight)
-        let t = Conv2dGeometry(input: dy.shape, weight: wf.shape, stride: 1, padding: 1)
+        // Decided from the shapes (the flipped kernel is [3, 3, Cout, Cin]), so the flip is only
+        // paid when the direct kernel runs: the other paths flip it themselves if they need it.
+        let t = Conv2dGeometry(input: dy.shape, weight: [3, 3, cout, g.inChannels], stride: 1, padding: 1)
         if usesDirect3x3(t) {
-            let dx = conv2dDirect3x3(dy, weight: wf, context: context)
+            let dx = conv2dDirect3x3(dy, weight: flippedTransposedKernel(weight), context: context)
             if !hasBias && usesDirect3x3WeightGradient(g) {   // no im2col at all
                 let dw = conv2dDirect3x3WeightGradient(x, outputGradient: dy, outChannels: cout,
                                                        workspaceFloats: workspaceFloats, context: context)
