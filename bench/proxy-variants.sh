@@ -8,6 +8,9 @@
 # of the recipe given by --set overrides (e.g. --set proxy_batch=32 changes the proxy recipe).
 # Reusing --store DIR re-trains only what changed (population and calibration runs are cached).
 # Usage: bench/proxy-variants.sh [--store DIR] [--methods a,b,c] [--set NAME=VALUE ...]
+#        env CALIBRATION=N (cells, default 26), RATIO_COUNT=K (the first K of the document's ratios
+#        [0.1, 0.05, 0.2]; default 1, i.e. 10 % only), NB=BINARY (a nasbook binary to use instead of
+#        building this checkout's release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STORE=""
@@ -27,11 +30,11 @@ start = text.index("```stage validate")
 text = text[:start] + text[start:].replace("heldout: heldout", "heldout: calibration", 1)
 open(sys.argv[2], "w").write(text)
 PY
-scripts/build-release >/dev/null
-NB=$PWD/.build/release/nasbook
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); overrides: --set calibration=26 --set ratio_count=1 $*"
+if [[ -z ${NB:-} ]]; then scripts/build-release >/dev/null; NB=$PWD/.build/release/nasbook; fi
+CAL=${CALIBRATION:-26}; RC=${RATIO_COUNT:-1}
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); overrides: --set calibration=$CAL --set ratio_count=$RC $*"
 start=$(date +%s)
-$NB run "$DOC" --store "$STORE" --until validate --set calibration=26 --set ratio_count=1 "$@"
+$NB run "$DOC" --store "$STORE" --until validate --set calibration=$CAL --set ratio_count=$RC "$@"
 echo "wall: $(( $(date +%s) - start )) s"
 for stage in calibration validate; do
   rm -rf "$STORE/$stage-out"
@@ -42,11 +45,13 @@ python3 - "$STORE/validate-out/metrics.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
 print(f"validation on calibration cells: noise ceiling {m['noise_ceiling']:.3f}, tau(single run, seed mean) {m['full_run_tau']:.3f}")
-rnd = m["methods"]["random"]["0.1"]["kendall_tau"]["per_seed"]
-for method, by in m["methods"].items():
-    t = by["0.1"]["kendall_tau"]
-    d = [a - b for a, b in zip(t["per_seed"], rnd)]
-    mean = sum(d) / len(d); std = (sum((x - mean) ** 2 for x in d) / max(1, len(d) - 1)) ** 0.5
-    print(f"  {method:12s} tau@10% {t['mean']:.3f} +- {t['std']:.3f}  per seed {[round(x, 3) for x in t['per_seed']]}  minus random {mean:+.3f} +- {std:.3f}  speedup {by['0.1']['speedup']:.1f}x")
+for ratio in sorted(next(iter(m["methods"].values())).keys(), key=float):
+    rnd = m["methods"]["random"][ratio]["kendall_tau"]["per_seed"]
+    for method, by in m["methods"].items():
+        t = by[ratio]["kendall_tau"]
+        d = [a - b for a, b in zip(t["per_seed"], rnd)]
+        mean = sum(d) / len(d); std = (sum((x - mean) ** 2 for x in d) / max(1, len(d) - 1)) ** 0.5
+        print(f"  {method:15s} tau@{float(ratio):.0%} {t['mean']:.3f} +- {t['std']:.3f}  per seed {[round(x, 3) for x in t['per_seed']]}  "
+              f"minus random {mean:+.3f} +- {std:.3f}  speedup {by[ratio]['speedup']:.1f}x")
 PY
 echo "store: $STORE (remove when done)"

@@ -25,6 +25,9 @@ public struct ProxyStudySetup: Codable, Sendable, Hashable {
     public var channels: Int, cellsPerStage: Int
     /// Epochs, batch size and peak learning rate of the recipe (the rest is NAS-Bench-201's).
     public var epochs: Int, batchSize: Int, learningRate: Double
+    /// Epochs of linear learning-rate warm-up before the cosine decay (0 = none, NAS-Bench-201's
+    /// recipe). A param because deeper cells (N = 5) train unstably in 4 epochs from a cold start.
+    public var warmupEpochs: Int
     /// Seed of the subset draws.
     public var dataSeed: Int
     /// Expected SHA-256 of the data files (file name → `sha256:…`), from the
@@ -43,6 +46,7 @@ public struct ProxyStudySetup: Codable, Sendable, Hashable {
         ParamSpec("epochs", .int, default: 4, range: 1...500, doc: "training epochs"),
         ParamSpec("batch", .int, default: 128, range: 1...4096, doc: "minibatch size"),
         ParamSpec("learning_rate", .double, default: 0.1, doc: "peak learning rate (cosine decay)"),
+        ParamSpec("warmup_epochs", .int, default: 0, range: 0...499, doc: "epochs of linear warm-up (must be < epochs)"),
         ParamSpec("data_seed", .int, default: 0, range: 0...1_000_000, doc: "seed of the subset draws"),
     ]
 
@@ -57,6 +61,10 @@ public struct ProxyStudySetup: Codable, Sendable, Hashable {
         epochs = try context.int("epochs", op: op)
         batchSize = try context.int("batch", op: op)
         learningRate = try context.double("learning_rate", op: op)
+        warmupEpochs = try context.int("warmup_epochs", op: op)
+        guard warmupEpochs < epochs else {
+            throw PipelineError.opFailed(op: op, reason: "warmup_epochs \(warmupEpochs) must be less than epochs \(epochs)")
+        }
         dataSeed = try context.int("data_seed", op: op)
         dataDigests = try context.inputs["data"].map { try DataManifest(contentsOf: $0, op: op).digests } ?? [:]
     }
@@ -64,14 +72,15 @@ public struct ProxyStudySetup: Codable, Sendable, Hashable {
     /// The canonical one-line form that enters item-cache keys.
     var canonical: String {
         "data=\(dataDirectory) train=\(trainSize) test=\(testSize) res=\(resolution) C=\(channels) N=\(cellsPerStage) "
-            + "epochs=\(epochs) batch=\(batchSize) lr=\(learningRate) data_seed=\(dataSeed)"
+            + "epochs=\(epochs) batch=\(batchSize) lr=\(learningRate) warmup=\(warmupEpochs) data_seed=\(dataSeed)"
             + dataDigests.keys.sorted().map { " \($0)=\(dataDigests[$0]!)" }.joined()
     }
 
     /// The training recipe: NAS-Bench-201's, with this epochs, batch and rate;
     /// test accuracy only after the last epoch (nothing here reads the others).
     var recipe: TrainingRecipe {
-        TrainingRecipe(epochs: epochs, batchSize: batchSize, learningRate: Float(learningRate), evaluateEveryEpoch: false)
+        TrainingRecipe(epochs: epochs, batchSize: batchSize, learningRate: Float(learningRate), warmupEpochs: warmupEpochs,
+                       evaluateEveryEpoch: false)
     }
 
     /// The network shape.

@@ -5,7 +5,7 @@ import Pipeline
 
 /// `proxy.validate`: trains every held-out architecture on every proxy of a
 /// `proxy.select` output (same setup as the full-data held-out runs except
-/// the optional `proxy_batch` / `proxy_epochs`, which apply to every method
+/// the optional `proxy_batch` / `proxy_epochs` / `proxy_learning_rate`, which apply to every method
 /// alike; proxy seed s trains with seed 1000 + s) and compares the proxy rankings with the
 /// reference ranking (mean over the held-out seeds): Kendall τ, Spearman ρ,
 /// top-5 overlap and wall-clock speedup per method and ratio over seeds, the
@@ -31,6 +31,8 @@ public struct ProxyValidateOp: Op {
                           doc: "minibatch size of the proxy trainings, every method alike (0 = the full runs' batch)"),
                 ParamSpec("proxy_epochs", .int, default: 0, range: 0...500,
                           doc: "epochs of the proxy trainings, every method alike (0 = the full runs' epochs)"),
+                ParamSpec("proxy_learning_rate", .double, default: 0, range: 0...10,
+                          doc: "peak learning rate of the proxy trainings, every method alike (0 = the full runs' rate)"),
             ],
             inputs: [InputSpec("heldout", doc: "a population.train output of the held-out set, ≥ 2 seeds"),
                      InputSpec("selections", doc: "a proxy.select output")])
@@ -44,12 +46,17 @@ public struct ProxyValidateOp: Op {
         let heldDir = try context.input("heldout", op: op)
         let heldRuns = try ProxyJSON.read([ArchitectureRun].self, from: heldDir.appendingPathComponent("runs.json"), op: op)
         let setup = try ProxyJSON.read(SetupRecord.self, from: heldDir.appendingPathComponent("setup.json"), op: op).setup
-        // The proxy recipe: the full runs' setup with the proxy batch / epochs
+        // The proxy recipe: the full runs' setup with the proxy batch / epochs / rate
         // (its canonical form, hence every proxy item key, carries them).
         var proxySetup = setup
         let proxyBatch = try context.int("proxy_batch", op: op), proxyEpochs = try context.int("proxy_epochs", op: op)
         if proxyBatch > 0 { proxySetup.batchSize = proxyBatch }
         if proxyEpochs > 0 { proxySetup.epochs = proxyEpochs }
+        let proxyRate = try context.double("proxy_learning_rate", op: op)
+        if proxyRate > 0 { proxySetup.learningRate = proxyRate }
+        guard proxySetup.warmupEpochs < proxySetup.epochs else {
+            throw PipelineError.opFailed(op: op, reason: "proxy_epochs \(proxyEpochs) must exceed the held-out runs' warmup_epochs \(setup.warmupEpochs)")
+        }
         let selections = try ProxyJSON.read(ProxySelections.self,
                                             from: try context.input("selections", op: op).appendingPathComponent("selections.json"), op: op)
         var cells: [String] = []

@@ -78,6 +78,35 @@ final class DataProxyTests: XCTestCase {
         XCTAssertEqual(fresh.map(\.trainLosses), runs.map(\.trainLosses))
     }
 
+    func testWarmupEntersTheRecipeAndTheItemKeysAndMustBeShorterThanTraining() async throws {
+        try requireData()
+        let harness = try OpHarness()
+        let (_, sample) = try await harness.run(PopulationSampleOp()) {
+            $0.params["population"] = .int(2)
+            $0.params["heldout"] = .int(2)
+        }
+        let cache = CountingItemCache()
+        func train(warmup: Int) async throws -> [ArchitectureRun] {
+            let (_, out) = try await harness.run(PopulationTrainOp(), inputs: ["cells": sample]) {
+                self.tiny(&$0)
+                $0.params["epochs"] = .int(2)
+                $0.params["warmup_epochs"] = .int(warmup)
+                $0.itemCache = cache
+            }
+            return try JSONDecoder().decode([ArchitectureRun].self, from: Data(contentsOf: out.appendingPathComponent("runs.json")))
+        }
+        let cold = try await train(warmup: 0)
+        XCTAssertEqual(cache.takeStores(), 2)
+        let warm = try await train(warmup: 1)
+        XCTAssertEqual(cache.takeStores(), 2, "a different warm-up is a different item: both cells train again")
+        XCTAssertNotEqual(warm.map(\.trainLosses), cold.map(\.trainLosses), "warm-up changes the first epoch's rates")
+        _ = try await train(warmup: 1)
+        XCTAssertEqual(cache.takeStores(), 0, "same warm-up: every run comes from the item cache")
+        await assertThrows("warmup_epochs 2 must be less than epochs 2") {
+            _ = try await train(warmup: 2)
+        }
+    }
+
     func testQuickStudyRunsThroughTheRunnerAndWritesMetrics() async throws {
         try requireData()
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString)")
@@ -119,6 +148,14 @@ final class DataProxyTests: XCTestCase {
         XCTAssertEqual(StoreItemCache.itemCacheRoots(storeRoot: runner.storeRoot).count, 4 + 8 + 24 + 24)
         let csv = try readTree(runner, try XCTUnwrap(second.report.outcomes["validate"]?.output), "proxy_runs.csv")
         XCTAssertEqual(csv.split(separator: "\n").count, 1 + 24)
+
+        // So is the proxy learning rate.
+        let slower = try XCTUnwrap(try PipelineValidator(registry: .nasbook, repositoryRoot: OpHarness.repositoryRoot)
+            .check(fileAt: document, displayPath: "pipelines/data-proxy-fashion.md",
+                   overrides: (overrides + ["proxy_batch=10", "proxy_learning_rate=0.05"]).map(ParamOverride.parse)).pipeline)
+        let third = try await runner.run(slower, name: "proxy", document: Data(contentsOf: document), options: RunOptions(jobs: 1))
+        XCTAssertTrue(third.succeeded, "\(third.report.failures)")
+        XCTAssertEqual(StoreItemCache.itemCacheRoots(storeRoot: runner.storeRoot).count, 4 + 8 + 24 + 24 + 24)
     }
 
     func testDocumentValidatesAsWrittenWithTheStudyDefaults() throws {
