@@ -69,10 +69,13 @@ public struct ProxyStudySetup: Codable, Sendable, Hashable {
         dataDigests = try context.inputs["data"].map { try DataManifest(contentsOf: $0, op: op).digests } ?? [:]
     }
 
-    /// The canonical one-line form that enters item-cache keys.
+    /// The canonical one-line form that enters item-cache keys. The warm-up appears only when
+    /// set: runs without one train exactly as before it existed (session 6), so their cached
+    /// items stay valid.
     var canonical: String {
         "data=\(dataDirectory) train=\(trainSize) test=\(testSize) res=\(resolution) C=\(channels) N=\(cellsPerStage) "
-            + "epochs=\(epochs) batch=\(batchSize) lr=\(learningRate) warmup=\(warmupEpochs) data_seed=\(dataSeed)"
+            + "epochs=\(epochs) batch=\(batchSize) lr=\(learningRate)" + (warmupEpochs > 0 ? " warmup=\(warmupEpochs)" : "")
+            + " data_seed=\(dataSeed)"
             + dataDigests.keys.sorted().map { " \($0)=\(dataDigests[$0]!)" }.joined()
     }
 
