@@ -105,6 +105,28 @@ func bench(_ body: () -> Void) -> Double {
     for _ in 0..<7 { let t0 = now(); for _ in 0..<20 { body() }; best = min(best, (now() - t0) / 20) }
     return best
 }
+/// The core's FMA ceiling: 16 independent SIMD16 accumulators, register operands only (no loads),
+/// so the tiles' GFLOP/s below can be read as a fraction of it (session 6: both at ~115).
+@inline(never) func fmaPeak(_ n: Int, _ s: Float) -> Float {
+    var a = [SIMD16<Float>](repeating: SIMD16(repeating: 1), count: 16)
+    let (m, c) = (SIMD16<Float>(repeating: s), SIMD16<Float>(repeating: 0.5))
+    a.withUnsafeMutableBufferPointer { acc in
+        var (a0, a1, a2, a3, a4, a5, a6, a7) = (acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7])
+        var (b0, b1, b2, b3, b4, b5, b6, b7) = (acc[8], acc[9], acc[10], acc[11], acc[12], acc[13], acc[14], acc[15])
+        for _ in 0..<n {
+            a0 = a0.addingProduct(m, c); a1 = a1.addingProduct(m, c); a2 = a2.addingProduct(m, c); a3 = a3.addingProduct(m, c)
+            a4 = a4.addingProduct(m, c); a5 = a5.addingProduct(m, c); a6 = a6.addingProduct(m, c); a7 = a7.addingProduct(m, c)
+            b0 = b0.addingProduct(m, c); b1 = b1.addingProduct(m, c); b2 = b2.addingProduct(m, c); b3 = b3.addingProduct(m, c)
+            b4 = b4.addingProduct(m, c); b5 = b5.addingProduct(m, c); b6 = b6.addingProduct(m, c); b7 = b7.addingProduct(m, c)
+        }
+        (acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7]) = (a0, a1, a2, a3, a4, a5, a6, a7)
+        (acc[8], acc[9], acc[10], acc[11], acc[12], acc[13], acc[14], acc[15]) = (b0, b1, b2, b3, b4, b5, b6, b7)
+    }
+    return a.reduce(SIMD16<Float>(), +).sum()   // keeps the loop alive
+}
+let peakIterations = 2_000_000
+let peak = bench { _ = fmaPeak(peakIterations, 0.999) }
+print(String(format: "FMA peak (registers only): %.0f GFLOP/s", Double(peakIterations) * 16 * 32 / peak / 1e9))
 print("per image, ms (GFLOP/s); gemm = im2col + SGEMM; 'only' = the SGEMM alone")
 for (hw, cin, cout) in [(28, 16, 48), (28, 16, 32), (28, 16, 16), (28, 48, 16), (14, 32, 96), (14, 32, 32), (14, 96, 32),
                         (7, 64, 192), (7, 64, 64), (7, 192, 64)] {

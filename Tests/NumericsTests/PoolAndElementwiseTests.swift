@@ -32,6 +32,26 @@ final class PoolAndElementwiseTests: XCTestCase {
       }
     }
 
+    /// The gather backward adds each input pixel's contributions in the order of the scatter
+    /// reference (outputs in raster order), so it must match it bit for bit: channels 3, 11, 16
+    /// and 40 cover the scalar, 8-wide and 16-wide paths; strides 1 and 2 and a 1x1 stride-2
+    /// window that skips pixels (their dx must be exactly zero).
+    func testAvgPoolBackwardMatchesScatterReferenceBitForBit() {
+        for channels in [3, 11, 16, 40] {
+            let x = TestSupport.random([3, 6, 5, channels], seed: 25)
+            for (k, s, p, include) in [(3, 1, 1, false), (3, 1, 1, true), (2, 2, 0, false), (3, 2, 1, false), (1, 2, 0, false)] {
+                let g = Pool2dGeometry(input: x.shape, kernel: k, stride: s, padding: p)
+                let dy = TestSupport.random(g.outputShape, seed: 26)
+                let dx = avgPool2dBackward(outputGradient: dy, inputShape: x.shape, kernel: k, stride: s, padding: p,
+                                           countIncludePad: include, context: ComputeContext(threads: 2))
+                let ref = avgPool2dBackwardReference(outputGradient: dy, inputShape: x.shape, kernel: k, stride: s,
+                                                     padding: p, countIncludePad: include)
+                XCTAssertEqual(dx.shape, ref.shape)
+                XCTAssertEqual(dx.storage.map(\.bitPattern), ref.storage.map(\.bitPattern), "avg dx \(channels) \(k) \(s) \(p) \(include)")
+            }
+        }
+    }
+
     func testMaxPoolMatchesReferenceAndFiniteDifferences() {
         let x = TestSupport.distinct([2, 4, 5, 2], seed: 23)
         for (k, s, p) in [(3, 1, 1), (2, 2, 0)] {
