@@ -89,9 +89,9 @@ func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padd
 
 /// How `conv2dBackward` organises a stride-1 backward that needs dx. Both give the same
 /// gradients up to float rounding; the choice is the caller's (explicit, so that no hidden rule
-/// changes bits), and only speed depends on it. It does not apply where the direct 3x3 kernels
-/// compute dx (`usesDirect3x3` of the transposed convolution): that selection is a rule on the
-/// shapes alone.
+/// changes bits), and only speed depends on it. It does not apply where the direct 3x3 or 1x1
+/// kernels compute dx (`usesDirect3x3` / `usesDirect1x1` of the transposed convolution): that
+/// selection is a rule on the shapes alone.
 public enum Conv2dBackwardMethod: Sendable {
     /// One im2col of dy serves dx (transposed convolution) and dw (`conv2dBackwardStride1`)
     /// whenever stride is 1, the kernel square and p < K; else `inputIm2col`. Best when
@@ -113,7 +113,8 @@ public enum Conv2dBackwardMethod: Sendable {
 /// dy and the same im2col of dy also yields dw. Otherwise: dw per chunk,
 /// dw_c [patch, Cout] = cols^T * dy_c, already in HWIO order; dx as dcols = dy_c * w^T followed
 /// by col2im. Each chunk's dw lands in its own slot and the slots are summed in chunk order, so
-/// the result does not depend on the thread count.
+/// the result does not depend on the thread count. The direct 3x3 and 1x1 kernels take over dx
+/// and dw where their shape rules hold (see the body).
 public func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stride: Int = 1, padding: Int = 0,
                            hasBias: Bool = false, computeInputGradient: Bool = true,
                            method: Conv2dBackwardMethod = .automatic, context: ComputeContext) -> Conv2dGradients {
