@@ -36,7 +36,7 @@ public struct FinalTrainOp: Op {
     /// Schema.
     public var descriptor: OpDescriptor {
         OpDescriptor(
-            name: Self.name, version: 3,  // v3: direct 1x1 convolution (session 6) changed the bits of every training and CNN score (v2: direct 3x3, session 5)
+            name: Self.name, version: 2,  // v2: direct 3x3 convolution (session 5) changed the bits of every training and CNN score
             summary: "train the best cells of a search on the full data; test accuracy and cost accounting",
             params: [
                 ParamSpec("top", .int, default: 3, range: 1...100, doc: "cells to train (the best of the search's best.json)"),

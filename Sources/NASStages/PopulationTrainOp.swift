@@ -25,7 +25,7 @@ public struct PopulationTrainOp: Op {
     /// Schema.
     public var descriptor: OpDescriptor {
         OpDescriptor(
-            name: Self.name, version: 4,  // v4: direct 1x1 convolution (session 6) changed the bits of every training and CNN score (v3: direct 3x3, session 5)
+            name: Self.name, version: 3,  // v3: direct 3x3 convolution (session 5) changed the bits of every training and CNN score
             summary: "train sampled NB201 cells on Fashion-MNIST, recording per-example statistics",
             params: [
                 ParamSpec("set", .string, default: "population", allowed: ["population", "heldout", "calibration"],

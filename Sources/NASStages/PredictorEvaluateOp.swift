@@ -20,7 +20,7 @@ public struct PredictorEvaluateOp: Op {
     /// Schema.
     public var descriptor: OpDescriptor {
         OpDescriptor(
-            name: Self.name, version: 4,  // v4: direct 1x1 convolution (session 6) changed the bits of every training and CNN score (v3: direct 3x3, session 5)
+            name: Self.name, version: 3,  // v3: direct 3x3 convolution (session 5) changed the bits of every training and CNN score
             summary: "Kendall τ, Spearman ρ and top-K search result of a trained predictor on a table's test rows",
             params: [ParamSpec("top_k", .int, default: 10, range: 1...10_000,
                                doc: "cells the search 'trains': the K test cells predicted best")],

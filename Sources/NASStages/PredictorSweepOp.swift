@@ -20,7 +20,7 @@ public struct PredictorSweepOp: Op {
     /// Schema.
     public var descriptor: OpDescriptor {
         OpDescriptor(
-            name: Self.name, version: 3,  // v3: direct 1x1 convolution (session 6) changed the bits of every training and CNN score (v2: direct 3x3, session 5)
+            name: Self.name, version: 2,  // v2: direct 3x3 convolution (session 5) changed the bits of every training and CNN score
             summary: "Kendall τ and top-K search of predictors over training sizes and seeds, aggregated",
             params: [
                 ParamSpec("variants", .list(.string), default: ["renas", "renas-mse", "ridge"],

@@ -20,7 +20,7 @@ public struct PredictorTrainOp: Op {
     /// Schema.
     public var descriptor: OpDescriptor {
         OpDescriptor(
-            name: Self.name, version: 3,  // v3: direct 1x1 convolution (session 6) changed the bits of every training and CNN score (v2: direct 3x3, session 5)
+            name: Self.name, version: 2,  // v2: direct 3x3 convolution (session 5) changed the bits of every training and CNN score
             summary: "fit a rank predictor (ReNAS CNN, ridge, kernel ridge) on a benchmark.load table",
             params: [PredictorVariant.param]
                 + PredictorSettings.params

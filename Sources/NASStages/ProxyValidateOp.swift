@@ -22,7 +22,7 @@ public struct ProxyValidateOp: Op {
     /// Schema.
     public var descriptor: OpDescriptor {
         OpDescriptor(
-            name: Self.name, version: 5,  // v5: direct 1x1 convolution (session 6) changed the bits of every training and CNN score (v4: direct 3x3, session 5)
+            name: Self.name, version: 4,  // v4: direct 3x3 convolution (session 5) changed the bits of every training and CNN score
             summary: "rank held-out cells trained on each proxy against their full-data ranking",
             params: [
                 ParamSpec("parallel", .int, default: 2, range: 1...64, doc: "trainings run at once, one thread each"),

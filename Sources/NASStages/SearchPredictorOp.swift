@@ -23,7 +23,7 @@ public struct SearchPredictorOp: Op {
     /// Schema.
     public var descriptor: OpDescriptor {
         return OpDescriptor(
-            name: Self.name, version: 3,  // v3: direct 1x1 convolution (session 6) changed the bits of every training and CNN score (v2: direct 3x3, session 5)
+            name: Self.name, version: 2,  // v2: direct 3x3 convolution (session 5) changed the bits of every training and CNN score
             summary: "sample efficiency of predictor-guided search (full / random / smart subset) against random search and evolution",
             params: [
                 ParamSpec("space", .string, default: "nb201", allowed: [.string("nb201"), .string("nb101")],

@@ -38,7 +38,7 @@ public struct SearchTrainedOp: Op {
     /// Schema.
     public var descriptor: OpDescriptor {
         return OpDescriptor(
-            name: Self.name, version: 3,  // v3: direct 1x1 convolution (session 6) changed the bits of every training and CNN score (v2: direct 3x3, session 5)
+            name: Self.name, version: 2,  // v2: direct 3x3 convolution (session 5) changed the bits of every training and CNN score
             summary: "predictor-guided NB-201 search whose oracle trains each cell on a data proxy",
             params: [
                 ParamSpec("method", .string, default: "ranking", doc: "proxy method (as in proxy.select)"),

@@ -17,8 +17,7 @@ public struct Conv2dGradients: Sendable {
 /// viewed as `[KH*KW*Cin, Cout]`, writing the chunk's output rows `[rows, Cout]` in place (NHWC
 /// output is exactly that matrix). A 1x1 stride-1 convolution skips im2col: the NHWC input is
 /// already the `[N*H*W, Cin]` matrix. 3x3 stride-1 padding-1 shapes with Cout % 16 == 0 run the
-/// direct kernel instead (`conv2dDirect3x3`, selected by `usesDirect3x3`), and 1x1 stride-1
-/// shapes with Cout % 16 == 0 `conv2dDirect1x1` (`usesDirect1x1`).
+/// direct kernel instead (`conv2dDirect3x3`, selected by `usesDirect3x3`).
 public func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
                           context: ComputeContext) -> Tensor {
     conv2dForward(x, weight: weight, bias: bias, stride: stride, padding: padding,
@@ -33,12 +32,6 @@ func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padd
     if usesDirect3x3(g) {
         // No im2col, no BLAS packing (the NB201 cell convolutions at 28x28 and 14x14).
         var y = conv2dDirect3x3(x, weight: weight, context: context)
-        if let bias { addBiasRows(&y, bias) }
-        return y
-    }
-    if usesDirect1x1(g) {
-        // No BLAS packing: the cell's 1x1 conv and the reduction shortcut (C = 16-64).
-        var y = conv2dDirect1x1(x, weight: weight, workspaceFloats: workspaceFloats, context: context)
         if let bias { addBiasRows(&y, bias) }
         return y
     }
@@ -89,9 +82,9 @@ func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padd
 
 /// How `conv2dBackward` organises a stride-1 backward that needs dx. Both give the same
 /// gradients up to float rounding; the choice is the caller's (explicit, so that no hidden rule
-/// changes bits), and only speed depends on it. It does not apply where the direct 3x3 or 1x1
-/// kernels compute dx (`usesDirect3x3` / `usesDirect1x1` of the transposed convolution): that
-/// selection is a rule on the shapes alone.
+/// changes bits), and only speed depends on it. It does not apply where the direct 3x3 kernels
+/// compute dx (`usesDirect3x3` of the transposed convolution): that selection is a rule on the
+/// shapes alone.
 public enum Conv2dBackwardMethod: Sendable {
     /// One im2col of dy serves dx (transposed convolution) and dw (`conv2dBackwardStride1`)
     /// whenever stride is 1, the kernel square and p < K; else `inputIm2col`. Best when
@@ -113,8 +106,7 @@ public enum Conv2dBackwardMethod: Sendable {
 /// dy and the same im2col of dy also yields dw. Otherwise: dw per chunk,
 /// dw_c [patch, Cout] = cols^T * dy_c, already in HWIO order; dx as dcols = dy_c * w^T followed
 /// by col2im. Each chunk's dw lands in its own slot and the slots are summed in chunk order, so
-/// the result does not depend on the thread count. The direct 3x3 and 1x1 kernels take over dx
-/// and dw where their shape rules hold (see the body).
+/// the result does not depend on the thread count.
 public func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stride: Int = 1, padding: Int = 0,
                            hasBias: Bool = false, computeInputGradient: Bool = true,
                            method: Conv2dBackwardMethod = .automatic, context: ComputeContext) -> Conv2dGradients {
@@ -149,28 +141,6 @@ func conv2dBackward(_ x: Tensor, weight: Tensor, outputGradient dy: Tensor, stri
             var rest = conv2dBackward(x, weight: weight, outputGradient: dy, stride: 1, padding: 1, hasBias: hasBias,
                                       computeInputGradient: false, workspaceFloats: workspaceFloats, context: context)
             rest.input = dx
-            return rest
-        }
-    }
-    if g.isPointwise {
-        // dx is the 1x1 convolution of dy with the transposed weight [1, 1, Cout, Cin]: the direct
-        // tile when Cin % 16 == 0; dw the direct weight gradient when it applies (no bias,
-        // Cin % 8 == 0). Shapes only decide, as for 3x3; what is not direct takes the GEMM paths.
-        let t = Conv2dGeometry(input: dy.shape, weight: [1, 1, cout, g.inChannels], stride: 1, padding: 0)
-        let directDx = computeInputGradient && usesDirect1x1(t)
-        let directDw = !hasBias && usesDirect1x1WeightGradient(g)
-        if directDw && (directDx || !computeInputGradient) {
-            let dx = directDx ? conv2dDirect1x1(dy, weight: flippedTransposedKernel(weight),
-                                                workspaceFloats: workspaceFloats, context: context) : nil
-            let dw = conv2dDirect1x1WeightGradient(x, outputGradient: dy, outChannels: cout,
-                                                   workspaceFloats: workspaceFloats, context: context)
-            return Conv2dGradients(input: dx, weight: dw, bias: nil)
-        }
-        if directDx {
-            var rest = conv2dBackward(x, weight: weight, outputGradient: dy, stride: 1, padding: 0, hasBias: hasBias,
-                                      computeInputGradient: false, workspaceFloats: workspaceFloats, context: context)
-            rest.input = conv2dDirect1x1(dy, weight: flippedTransposedKernel(weight), workspaceFloats: workspaceFloats,
-                                         context: context)
             return rest
         }
     }
