@@ -70,4 +70,49 @@ final class ProxySamplingTests: XCTestCase {
         XCTAssertNotEqual(Array(try StratifiedCellSampler.sample(count: 26, seed: 0).prefix(26)), calibration,
                           "the calibration draw has its own seed")
     }
+
+    func testScoreBinsSpreadASampleEvenlyOverTheScore() throws {
+        // Score: the strength (0…12) in 4 equal-width bins 0–3, 3–6, 6–9, 9–12 (12 joins the last).
+        var scores: [NB201Cell: Double] = [:]
+        for cell in NB201Cell.all { scores[cell] = Double(cell.strength) }
+        let stratification = CellStratification.scoreBins(scores: scores, bins: 4)
+        XCTAssertEqual(try stratification.scoreRange(), 0...12)
+        let allConv = try NB201Cell(ops: Array(repeating: .conv3x3, count: 6))
+        XCTAssertEqual(stratification.stratum(of: allConv, range: 0...12)?.level, 3)
+        let cells = try StratifiedCellSampler.sample(count: 40, seed: 5, stratification: stratification)
+        XCTAssertEqual(Set(cells).count, 40)
+        XCTAssertFalse(cells.contains { $0.isDegenerate })
+        let perBin = Dictionary(grouping: cells) { min(3, $0.strength / 3) }.mapValues(\.count)
+        XCTAssertEqual(perBin, [0: 10, 1: 10, 2: 10, 3: 10], "round-robin over the bins, whatever their sizes")
+        // The structural strata draw a different sample from the same seed.
+        XCTAssertNotEqual(Set(try StratifiedCellSampler.sample(count: 40, seed: 5)), Set(cells))
+        XCTAssertEqual(try StratifiedCellSampler.sample(count: 40, seed: 5, stratification: stratification), cells)
+        // Disjointness and the held-out/calibration derivation hold for any stratification.
+        let (population, heldOut) = try StratifiedCellSampler.populationAndHeldOut(population: 12, heldOut: 12, seed: 1,
+                                                                                 stratification: stratification)
+        XCTAssertTrue(Set(population).isDisjoint(with: heldOut))
+    }
+
+    func testScoreBinsRejectMissingScoresAndNoBins() throws {
+        var scores: [NB201Cell: Double] = [:]
+        for cell in NB201Cell.all.prefix(100) { scores[cell] = 1 }
+        XCTAssertThrowsError(try StratifiedCellSampler.sample(count: 5, seed: 0,
+                                                             stratification: .scoreBins(scores: scores, bins: 3))) { error in
+            XCTAssertTrue("\(error)".contains("no finite score for cell"), "\(error)")
+        }
+        XCTAssertThrowsError(try CellStratification.scoreBins(scores: [:], bins: 0).scoreRange())
+    }
+
+    func testStructuralSampleIsPinned() throws {
+        // The sessions 3-6 study drew its cells from this sampler; refactoring it must not move them.
+        let cells = try StratifiedCellSampler.sample(count: 6, seed: 0).map(\.cellString)
+        XCTAssertEqual(cells, [
+            "|avg_pool_3x3~0|+|skip_connect~0|none~1|+|none~0|skip_connect~1|none~2|",
+            "|skip_connect~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|avg_pool_3x3~1|none~2|",
+            "|skip_connect~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|none~0|skip_connect~1|none~2|",
+            "|none~0|+|avg_pool_3x3~0|skip_connect~1|+|none~0|nor_conv_1x1~1|nor_conv_1x1~2|",
+            "|avg_pool_3x3~0|+|none~0|skip_connect~1|+|nor_conv_1x1~0|avg_pool_3x3~1|skip_connect~2|",
+            "|skip_connect~0|+|skip_connect~0|none~1|+|skip_connect~0|nor_conv_1x1~1|none~2|",
+        ])
+    }
 }

@@ -2,14 +2,15 @@ import Numerics
 
 /// Seeded, stratified sampling of NAS-Bench-201 cells.
 ///
-/// Non-degenerate cells are grouped into strata by two training-free
-/// features: `NB201Cell.pathPooling` (all, some or no input→output paths
-/// through an average pooling) and, within each pooling class,
-/// `NB201Cell.strength` (convolutions on paths). The sampler visits the
-/// pooling classes round-robin (all-pooled, partly pooled, unpooled), and
-/// within a class its strength levels round-robin from weakest to strongest,
-/// drawing one cell uniformly without replacement per visit; exhausted strata
-/// are skipped. A sample therefore holds about a third of each pooling class
+/// Non-degenerate cells are grouped into strata (`CellStratification`). By
+/// default (`.structure`) by two training-free features:
+/// `NB201Cell.pathPooling` (all, some or no input→output paths through an
+/// average pooling) and, within each pooling class, `NB201Cell.strength`
+/// (convolutions on paths). The sampler visits the groups round-robin
+/// (all-pooled, partly pooled, unpooled), and within a group its levels
+/// round-robin from weakest to strongest, drawing one cell uniformly without
+/// replacement per visit; exhausted strata are skipped. `.scoreBins` has one
+/// group whose levels are equal-width bins of a per-cell score. A sample therefore holds about a third of each pooling class
 /// and spans the convolution counts inside each. Why both: the calibration
 /// runs (docs/benchmarks.md, "Data proxy") showed the pooling class separates
 /// accuracies most, and strength spreads them within a class; the previous
@@ -27,42 +28,49 @@ public enum StratifiedCellSampler {
         return strata
     }
 
-    /// `count` distinct cells, stratified by pooling class, then strength, none
-    /// in `excluded`. Throws when fewer than `count` eligible cells exist.
-    public static func sample(count: Int, seed: UInt64, excluding excluded: Set<NB201Cell> = []) throws -> [NB201Cell] {
-        var strata: [PathPooling: [Int: [NB201Cell]]] = [:]
+    /// `count` distinct cells, stratified by `stratification` (by default pooling
+    /// class, then strength), none in `excluded`. Throws when fewer than `count`
+    /// eligible cells exist or a score is missing.
+    public static func sample(count: Int, seed: UInt64, excluding excluded: Set<NB201Cell> = [],
+                              stratification: CellStratification = .structure) throws -> [NB201Cell] {
+        // Bins span the whole space, not the eligible cells, so every draw of a study shares them.
+        let range = try stratification.scoreRange()
+        var strata: [Int: [Int: [NB201Cell]]] = [:]
         var available = 0
         for cell in NB201Cell.all where !cell.isDegenerate && !excluded.contains(cell) {
-            strata[cell.pathPooling, default: [:]][cell.strength, default: []].append(cell)
+            guard let (group, level) = stratification.stratum(of: cell, range: range) else {
+                throw NASError.invalidArgument(name: "scores", reason: "no score for cell \(cell.cellString)")
+            }
+            strata[group, default: [:]][level, default: []].append(cell)
             available += 1
         }
         guard count >= 0, count <= available else {
             throw NASError.invalidArgument(name: "count", reason: "\(count) cells requested, \(available) eligible")
         }
         var rng = SplitMix64(seed: seed)
-        let classes = strata.keys.sorted()
-        for pooling in classes {
-            for level in strata[pooling]!.keys.sorted() { rng.shuffle(&strata[pooling]![level]!) }
+        let groups = strata.keys.sorted()
+        for group in groups {
+            for level in strata[group]!.keys.sorted() { rng.shuffle(&strata[group]![level]!) }
         }
-        // Per class: the next strength level to visit, and per level the next cell.
-        var levelCursor = [PathPooling: Int](), cellCursor = [PathPooling: [Int: Int]]()
+        // Per group: the next level to visit, and per level the next cell.
+        var levelCursor = [Int: Int](), cellCursor = [Int: [Int: Int]]()
         var chosen: [NB201Cell] = []
-        func draw(from pooling: PathPooling) -> NB201Cell? {
-            let levels = strata[pooling]!.keys.sorted()
+        func draw(from group: Int) -> NB201Cell? {
+            let levels = strata[group]!.keys.sorted()
             for step in 0..<levels.count {
-                let slot = (levelCursor[pooling, default: 0] + step) % levels.count
+                let slot = (levelCursor[group, default: 0] + step) % levels.count
                 let level = levels[slot]
-                let next = cellCursor[pooling, default: [:]][level, default: 0]
-                guard next < strata[pooling]![level]!.count else { continue }
-                cellCursor[pooling, default: [:]][level] = next + 1
-                levelCursor[pooling] = slot + 1
-                return strata[pooling]![level]![next]
+                let next = cellCursor[group, default: [:]][level, default: 0]
+                guard next < strata[group]![level]!.count else { continue }
+                cellCursor[group, default: [:]][level] = next + 1
+                levelCursor[group] = slot + 1
+                return strata[group]![level]![next]
             }
             return nil
         }
         while chosen.count < count {
-            for pooling in classes where chosen.count < count {
-                if let cell = draw(from: pooling) { chosen.append(cell) }
+            for group in groups where chosen.count < count {
+                if let cell = draw(from: group) { chosen.append(cell) }
             }
         }
         return chosen
@@ -71,13 +79,14 @@ public enum StratifiedCellSampler {
     /// A population of `population` cells and a disjoint held-out set of
     /// `heldOut` cells, both stratified; the held-out draw excludes the
     /// population so no validation architecture was seen while scoring.
-    public static func populationAndHeldOut(population: Int, heldOut: Int,
-                                            seed: UInt64) throws -> (population: [NB201Cell], heldOut: [NB201Cell]) {
-        let first = try sample(count: population, seed: seed)
+    public static func populationAndHeldOut(population: Int, heldOut: Int, seed: UInt64,
+                                            stratification: CellStratification = .structure)
+        throws -> (population: [NB201Cell], heldOut: [NB201Cell]) {
+        let first = try sample(count: population, seed: seed, stratification: stratification)
         // A seed derived from `seed` (not seed + 1, which would overlap the next population seed's stream).
         var derive = SplitMix64(seed: seed ^ 0x6865_6C64_6F75_7421)
         let heldOutSeed = derive.next()
-        let held = try sample(count: heldOut, seed: heldOutSeed, excluding: Set(first))
+        let held = try sample(count: heldOut, seed: heldOutSeed, excluding: Set(first), stratification: stratification)
         return (first, held)
     }
 
@@ -86,8 +95,9 @@ public enum StratifiedCellSampler {
     /// its own seed derived from `seed`. The study's recipe (resolution, N,
     /// epochs, data sizes) is tuned on these cells' full-data accuracies, so
     /// the held-out architectures never influence a design choice.
-    public static func calibration(count: Int, seed: UInt64, excluding excluded: Set<NB201Cell>) throws -> [NB201Cell] {
+    public static func calibration(count: Int, seed: UInt64, excluding excluded: Set<NB201Cell>,
+                                   stratification: CellStratification = .structure) throws -> [NB201Cell] {
         var derive = SplitMix64(seed: seed ^ 0x6361_6C69_6272_6174)
-        return try sample(count: count, seed: derive.next(), excluding: excluded)
+        return try sample(count: count, seed: derive.next(), excluding: excluded, stratification: stratification)
     }
 }
