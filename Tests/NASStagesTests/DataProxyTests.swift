@@ -113,7 +113,7 @@ final class DataProxyTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: base) }
         let document = OpHarness.repositoryRoot.appendingPathComponent("pipelines/data-proxy-fashion.md")
         let overrides = ["population=4", "heldout=4", "train_size=200", "test_size=100", "epochs=1", "batch=50", "cells=1",
-                         "selection_seeds=2", "method_count=3", "ratio_count=1"]
+                         "reference_seeds=2", "selection_seeds=2", "method_count=3", "ratio_count=1"]
         let validation = try PipelineValidator(registry: .nasbook, repositoryRoot: OpHarness.repositoryRoot)
             .check(fileAt: document, displayPath: "pipelines/data-proxy-fashion.md", overrides: overrides.map(ParamOverride.parse))
         XCTAssertEqual(validation.diagnostics.map(\.description), [])
