@@ -124,6 +124,26 @@ final class BatchNormTests: XCTestCase {
         XCTAssertEqual(split.gamma, whole.gamma)
         XCTAssertEqual(split.beta, whole.beta)
     }
+    /// `batchNormBackwardInPlace` leaves in x exactly the dx of `batchNormBackward` (and the
+    /// same dgamma, dbeta), over several reduction blocks with SIMD groups and scalar tails, for
+    /// one and two threads; a shared x is copied, not overwritten under its other owner.
+    func testBackwardInPlaceEqualsOutOfPlace() {
+        let wide = TestSupport.random([3, 15, 15, 21], seed: 27)
+        let g = TestSupport.random([21], seed: 28)
+        let blocks = [8, 3, 9, 1].enumerated().map { TestSupport.random([3, 15, 15, $1], seed: 30 + UInt64($0)) }
+        for threads in [1, 2] {
+            let ctx = ComputeContext(threads: threads)
+            let (_, s) = batchNormForwardTraining(wide, gamma: g, beta: Tensor(zeros: [21]), context: ctx)
+            let expected = batchNormBackward(wide, gamma: g, statistics: s, outputGradientBlocks: blocks, context: ctx)
+            var x = wide   // shares wide's storage until written
+            let got = batchNormBackwardInPlace(&x, gamma: g, statistics: s, outputGradientBlocks: blocks, context: ctx)
+            XCTAssertEqual(x.storage.map(\.bitPattern), expected.input.storage.map(\.bitPattern), "threads \(threads)")
+            XCTAssertEqual(got.gamma, expected.gamma)
+            XCTAssertEqual(got.beta, expected.beta)
+            XCTAssertEqual(wide, TestSupport.random([3, 15, 15, 21], seed: 27), "the shared input must stay unchanged")
+        }
+    }
+
     /// The one-pass statistics (per-block mean and centred squares, blocks combined in Double)
     /// against the Double reference on data far from zero (mean ~100, std ~2: a sum-of-squares
     /// formula would lose about 4 digits here), over 1,350 rows (two full 512-row blocks and a

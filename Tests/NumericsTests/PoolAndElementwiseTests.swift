@@ -119,4 +119,26 @@ final class ChannelConcatTests: XCTestCase {
         XCTAssertEqual(splitChannels(b, sizes: [2], context: .serial)[0],
                        Tensor(shape: [2, 3, 3, 2], storage: (0..<18).flatMap { [b.storage[$0 * 5], b.storage[$0 * 5 + 1]] }))
     }
+
+    /// The fused ReLU accumulations against their references, exactly (same roundings as the
+    /// unfused pairs), fresh (nil sum) and accumulating, with 0, -0 and NaN placed in the
+    /// operands to pin the select's choices; 5,000 elements give two workers.
+    func testReLUAccumulationsMatchReferences() {
+        var a = TestSupport.random([5000], seed: 41), dA = TestSupport.random([5000], seed: 42)
+        for (i, special) in [Float(0), -0.0, .nan].enumerated() { a.storage[i * 97] = special; dA.storage[i * 89 + 3] = special }
+        var startValues = TestSupport.random([5000], seed: 43)
+        startValues.storage[11] = -0.0   // -0 + (masked 0) is +0: the fused pass must add, not select
+        a.storage[11] = -1
+        let bits = { (t: Tensor) in t.storage.map(\.bitPattern) }
+        for start in [nil, startValues] {
+            var sum = start
+            let relu = accumulateAndReLU(&sum, dA, context: ComputeContext(threads: 2))
+            let ref = accumulateAndReLUReference(start, dA)
+            XCTAssertEqual(bits(sum!), bits(ref.sum))
+            XCTAssertEqual(bits(relu), bits(ref.relu))
+            var gradient = start, g = dA
+            accumulateReLUBackward(&gradient, activation: a, outputGradient: &g, context: ComputeContext(threads: 2))
+            XCTAssertEqual(bits(gradient!), bits(accumulateReLUBackwardReference(start, activation: a, outputGradient: dA)))
+        }
+    }
 }

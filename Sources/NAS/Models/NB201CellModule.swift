@@ -122,6 +122,13 @@ public final class NB201CellModule: Layer {
         activeGroups = groups(for: input)
         for source in 0..<(count - 1) {
             let x = nodes[source]   // complete: every edge into it has run
+            // Edge source→next is the last contribution into node `next` (later sources only feed
+            // later nodes). When it is a plain edge (pool, skip) and node `next` feeds a conv edge,
+            // the addition also writes ReLU(node next), saving a pass over the node. (The same
+            // fusion into a conv edge's `accumulateChannelSlice` measured no faster and is not
+            // used: docs/numerics.md, "Session 7".)
+            let next = source + 1
+            let rectifiesNext = activeGroups.contains { $0.source == next }
             for group in activeGroups where group.source == source {
                 if activations[source] == nil { activations[source] = reluForward(x, context: context) }
                 // The BN's affine map is applied while each branch's block is added into its node.
@@ -134,9 +141,14 @@ public final class NB201CellModule: Layer {
             }
             for (slot, edge) in NB201Cell.edges.enumerated() where edge.from == source {
                 guard case .plain(let layer) = edges[slot] else { continue }
-                accumulate(&sums[edge.to], layer.forward(x, training: training, context: context), context: context)
+                let output = layer.forward(x, training: training, context: context)
+                if rectifiesNext && edge.to == next {
+                    activations[next] = accumulateAndReLU(&sums[edge.to], output, context: context)
+                } else {
+                    accumulate(&sums[edge.to], output, context: context)
+                }
             }
-            nodes.append(sums[source + 1] ?? Tensor(zeros: input.shape))
+            nodes.append(sums[next] ?? Tensor(zeros: input.shape))
         }
         return nodes[count - 1]
     }
@@ -163,8 +175,10 @@ public final class NB201CellModule: Layer {
                 accumulate(&activationGradient, group.layer.backward(outputGradientBlocks: blocks, context: context),
                            context: context)
             }
-            if let dA = activationGradient, let a = activations[source] {
-                accumulate(&gradients[source], reluBackward(a, outputGradient: dA, context: context), context: context)
+            // ReLU backward and the accumulation into the node's gradient in one pass (in place
+            // of dA when the node has no other gradient yet).
+            if var dA = activationGradient.take(), let a = activations[source] {
+                accumulateReLUBackward(&gradients[source], activation: a, outputGradient: &dA, context: context)
             }
             activations[source] = nil   // consumed: its memory serves the remaining backward temporaries
         }

@@ -17,6 +17,9 @@ public enum AllocatorTuning {
     /// served with fresh pages. Layers that choose block sizes (the fused NB201 cell) read it
     /// here, so the threshold has one definition.
     public static let mmapThresholdBytes = 32 << 20
+    /// glibc's thread-arena heap size on 64-bit systems (`HEAP_MAX_SIZE`, twice the largest mmap
+    /// threshold), used as the top pad below.
+    static let heapBytes = 64 << 20
     /// Evaluated once (Swift guarantees thread-safe lazy initialisation of static lets).
     static let applied: Bool = {
         #if canImport(Glibc)
@@ -25,9 +28,19 @@ public enum AllocatorTuning {
         guard let symbol = dlsym(nil, "mallopt") else { return false }
         typealias MalloptFunction = @convention(c) (Int32, Int32) -> Int32
         let mallopt = unsafeBitCast(symbol, to: MalloptFunction.self)
-        let (trimThreshold, mmapThreshold, arenaMax): (Int32, Int32, Int32) = (-1, -3, -8)
+        let (trimThreshold, topPad, mmapThreshold, arenaMax): (Int32, Int32, Int32, Int32) = (-1, -2, -3, -8)
         _ = mallopt(mmapThreshold, Int32(mmapThresholdBytes))
         _ = mallopt(trimThreshold, Int32.max)
+        // The trim threshold does not stop a thread arena (one of glibc's 64 MiB heaps chained per
+        // arena) from unmapping a whole heap once it is entirely free: `heap_trim` deletes it
+        // unless the previous heap's free room is below the top pad. The thread running the
+        // training loop has such an arena (it allocated before this call), so a step that ends
+        // with its last heap empty gave that heap back and the next step faulted up to 64 MiB
+        // of fresh zeroed pages in again: 10.8 % of a config (c) CONV profile was the kernel
+        // clearing pages (docs/numerics.md, "Session 7"). A top pad of one heap keeps every heap
+        // mapped; it only reserves address space (heaps are mapped whole anyway), pages are
+        // touched on first use as before.
+        _ = mallopt(topPad, Int32(heapBytes))
         // One arena: with trimming off, every per-thread arena keeps its own peak forever, and
         // which threads allocate (Dispatch workers, the cooperative pool running the caller) varies
         // between runs; a single arena lets any thread reuse any freed block, so peak RSS is the

@@ -107,22 +107,25 @@ public final class FusedConvBatchNormBranches: Layer {
     /// (e.g. one per branch, each from the node that branch feeds): the batch-norm backward reads
     /// them in place instead of a concatenated copy.
     public func backward(outputGradientBlocks blocks: [Tensor], context: ComputeContext) -> Tensor {
-        guard let cached else { preconditionFailure("FusedConvBatchNormBranches.backward before forward") }
+        guard var cached else { preconditionFailure("FusedConvBatchNormBranches.backward before forward") }
         // One backward per forward (see `Layer`): dropping the cache here frees the convolution
         // output (and, once the caller drops it too, the input) as soon as the gradient has
         // passed, so later layers' backward temporaries reuse that memory instead of adding to
         // the peak (config (a): docs/benchmarks.md, "Training", session 4).
         self.cached = nil
-        let dConv: Tensor
+        var dConv: Tensor
         if let stats = cached.statistics {
-            let g = batchNormBackward(cached.convOutput, gamma: cached.gamma, statistics: stats,
-                                      outputGradientBlocks: blocks, context: context)
+            // The convolution output is ours alone now: the batch-norm backward overwrites it
+            // with dConv instead of filling a second buffer of its size.
+            dConv = cached.convOutput
+            cached.convOutput = Tensor(shape: [0], storage: [])
+            let g = batchNormBackwardInPlace(&dConv, gamma: cached.gamma, statistics: stats,
+                                             outputGradientBlocks: blocks, context: context)
             for (bn, (dGamma, dBeta)) in zip(batchNorms, zip(splitChannels(g.gamma, sizes: channelCounts, context: .serial),
                                                               splitChannels(g.beta, sizes: channelCounts, context: .serial))) {
                 bn.gamma!.accumulateGradient(dGamma)
                 bn.beta!.accumulateGradient(dBeta)
             }
-            dConv = g.input
         } else {
             dConv = batchNormBackwardInference(
                 gamma: cached.gamma, runningVariance: concatenateChannels(batchNorms.map(\.runningVariance), context: .serial),
