@@ -9,9 +9,10 @@ import Numerics
 /// (convolutions on paths). The sampler visits the groups round-robin
 /// (all-pooled, partly pooled, unpooled), and within a group its levels
 /// round-robin from weakest to strongest, drawing one cell uniformly without
-/// replacement per visit; exhausted strata are skipped. `.scoreBins` has one
-/// group whose levels are equal-width bins of a per-cell score. A sample therefore holds about a third of each pooling class
-/// and spans the convolution counts inside each. Why both: the calibration
+/// replacement per visit; exhausted strata are skipped. A structural sample
+/// therefore holds about a third of each pooling class and spans the
+/// convolution counts inside each (`.scoreBins` instead has one group whose
+/// levels are equal-width bins of a per-cell score). Why both: the calibration
 /// runs (docs/benchmarks.md, "Data proxy") showed the pooling class separates
 /// accuracies most, and strength spreads them within a class; the previous
 /// strength-only round-robin put 20 of 26 calibration cells into the top
