@@ -10,7 +10,10 @@
 # Usage: bench/proxy-variants.sh [--store DIR] [--methods a,b,c] [--set NAME=VALUE ...]
 #        env CALIBRATION=N (cells, default 26), RATIO_COUNT=K (the first K of the document's ratios
 #        [0.1, 0.05, 0.2]; default 1, i.e. 10 % only), NB=BINARY (a nasbook binary to use instead of
-#        building this checkout's release build)
+#        building this checkout's release build), CALSET_POPULATION=N (draw the calibration cells as
+#        if the population had N cells: the calibration draw excludes the population, so without
+#        this a --set population=… probe would also change every calibration cell and the
+#        comparison would not be paired)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STORE=""
@@ -22,9 +25,17 @@ if [[ ${1:-} == --methods ]]; then METHODS=$2; shift 2; fi
 mkdir -p bench/work
 DOC=bench/work/data-proxy-variants.md
 # Validation on the calibration cells; only the ranking variants and random.
-python3 - pipelines/data-proxy-fashion.md "$DOC" "$METHODS" <<'PY'
+python3 - pipelines/data-proxy-fashion.md "$DOC" "$METHODS" "${CALSET_POPULATION:-}" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
+if sys.argv[4]:
+    # A second sample stage, identical but for the population size, feeds only the calibration stage.
+    start = text.index("```stage sample"); end = text.index("```", start + 3) + 3
+    copy = text[start:end].replace("```stage sample", "```stage calsample", 1)
+    copy = copy.replace("population: ${population}", "population: " + sys.argv[4], 1)
+    text = text[:end] + "\n\n" + copy + text[end:]
+    cal = text.index("```stage calibration"); cal_end = text.index("```", cal + 3)
+    text = text[:cal] + text[cal:cal_end].replace("cells: sample", "cells: calsample", 1) + text[cal_end:]
 text = re.sub(r"methods: \[[^\]]*\]", "methods: [" + ", ".join(sys.argv[3].split(",")) + "]", text, count=1)
 start = text.index("```stage validate")
 text = text[:start] + text[start:].replace("heldout: heldout", "heldout: calibration", 1)
@@ -54,4 +65,6 @@ for ratio in sorted(next(iter(m["methods"].values())).keys(), key=float):
         print(f"  {method:15s} tau@{float(ratio):.0%} {t['mean']:.3f} +- {t['std']:.3f}  per seed {[round(x, 3) for x in t['per_seed']]}  "
               f"minus random {mean:+.3f} +- {std:.3f}  speedup {by[ratio]['speedup']:.1f}x")
 PY
+echo "noise or bias (bench/proxy_decompose.py):"
+python3 bench/proxy_decompose.py "$STORE/validate-out/proxy_runs.csv" "$STORE/calibration-out/runs.json"
 echo "store: $STORE (remove when done)"

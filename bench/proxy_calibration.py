@@ -46,46 +46,51 @@ def strength(ops):
     p = on_path(ops)
     return sum((2 if o == "nor_conv_3x3" else 1 if o == "nor_conv_1x1" else 0) for o, q in zip(ops, p) if q)
 
-runs = []
-for path in sys.argv[1:]:
-    runs += json.load(open(path))
-by = defaultdict(dict)
-for r in runs: by[r["cell"]][r["seed"]] = r
-cells = [c for c in by if 0 in by[c] and 1 in by[c]]
-def acc(r, idx=None):
-    tc = r["testCorrect"]
-    if idx is None: return 100.0 * sum(tc) / len(tc)
-    return 100.0 * sum(tc[i] for i in idx) / len(idx)
-def summary(idx, label):
-    a0 = [acc(by[c][0], idx) for c in cells]; a1 = [acc(by[c][1], idx) for c in cells]
-    m = [(x + y) / 2 for x, y in zip(a0, a1)]
-    diff = sum(abs(x - y) for x, y in zip(a0, a1)) / len(cells)
-    return (f"{label:>14s}: spread {max(m) - min(m):5.2f} pts ({min(m):.2f}-{max(m):.2f}), mean |s0-s1| {diff:.2f}, "
-            f"ceiling tau(s0,s1) {tau_b(a0, a1):.3f}, tau(s0,mean) {tau_b(a0, m):.3f}, sigma/R {diff / 1.128 / (max(m) - min(m)):.3f}")
-print(f"{len(cells)} cells x 2 seeds; mean train seconds {sum(r['trainSeconds'] for r in runs) / len(runs):.1f}")
-rows = sorted(cells, key=lambda c: (acc(by[c][0]) + acc(by[c][1])) / 2)
-for c in rows:
-    ops = parse(c); p = on_path(ops)
-    kinds = "".join({"none": "-", "skip_connect": "s", "nor_conv_1x1": "1", "nor_conv_3x3": "3", "avg_pool_3x3": "p"}[o] if q else "." for o, q in zip(ops, p))
-    print(f"  {c:70s} str {strength(ops):2d} path {kinds}  {acc(by[c][0]):6.2f} {acc(by[c][1]):6.2f}")
-lv = defaultdict(list)
-for c in cells: lv[strength(parse(c))].append((acc(by[c][0]) + acc(by[c][1])) / 2)
-print("per strength: " + ", ".join(f"{k}: {sum(v) / len(v):.1f} (n={len(v)})" for k, v in sorted(lv.items())))
-seeds = sorted({s for c in cells for s in by[c]})
-full = [c for c in cells if all(s in by[c] for s in seeds)]
-if len(seeds) >= 3 and full:
-    accs = {s: [acc(by[c][s]) for c in full] for s in seeds}
-    pairs = [tau_b(accs[a], accs[b]) for i, a in enumerate(seeds) for b in seeds[i + 1:]]
-    rest = [tau_b(accs[s], [sum(accs[o][k] for o in seeds if o != s) / (len(seeds) - 1) for k in range(len(full))]) for s in seeds]
-    means = [sum(accs[s][k] for s in seeds) / len(seeds) for k in range(len(full))]
-    sd = (sum((accs[s][k] - means[k]) ** 2 for s in seeds for k in range(len(full))) / (len(full) * (len(seeds) - 1))) ** 0.5
-    print(f"{len(seeds)} seeds on {len(full)} cells: mean pairwise tau {sum(pairs) / len(pairs):.3f} "
-          f"({', '.join(f'{t:.3f}' for t in pairs)}), tau(seed, mean of others) {sum(rest) / len(rest):.3f}, "
-          f"seed sd {sd:.2f} pts, spread {max(means) - min(means):.2f} pts")
-n_test = len(runs[0]["testCorrect"])
-print(summary(None, f"test {n_test}"))
-rng = random.Random(0)
-for size in (2000, 5000):
-    if size < n_test:
-        for rep in range(2):
-            print(summary(rng.sample(range(n_test), size), f"test {size} #{rep}"))
+def main():
+    runs = []
+    for path in sys.argv[1:]:
+        runs += json.load(open(path))
+    by = defaultdict(dict)
+    for r in runs: by[r["cell"]][r["seed"]] = r
+    cells = [c for c in by if 0 in by[c] and 1 in by[c]]
+    def acc(r, idx=None):
+        tc = r["testCorrect"]
+        if idx is None: return 100.0 * sum(tc) / len(tc)
+        return 100.0 * sum(tc[i] for i in idx) / len(idx)
+    def summary(idx, label):
+        a0 = [acc(by[c][0], idx) for c in cells]; a1 = [acc(by[c][1], idx) for c in cells]
+        m = [(x + y) / 2 for x, y in zip(a0, a1)]
+        diff = sum(abs(x - y) for x, y in zip(a0, a1)) / len(cells)
+        return (f"{label:>14s}: spread {max(m) - min(m):5.2f} pts ({min(m):.2f}-{max(m):.2f}), mean |s0-s1| {diff:.2f}, "
+                f"ceiling tau(s0,s1) {tau_b(a0, a1):.3f}, tau(s0,mean) {tau_b(a0, m):.3f}, sigma/R {diff / 1.128 / (max(m) - min(m)):.3f}")
+    print(f"{len(cells)} cells x 2 seeds; mean train seconds {sum(r['trainSeconds'] for r in runs) / len(runs):.1f}")
+    rows = sorted(cells, key=lambda c: (acc(by[c][0]) + acc(by[c][1])) / 2)
+    for c in rows:
+        ops = parse(c); p = on_path(ops)
+        kinds = "".join({"none": "-", "skip_connect": "s", "nor_conv_1x1": "1", "nor_conv_3x3": "3", "avg_pool_3x3": "p"}[o] if q else "." for o, q in zip(ops, p))
+        print(f"  {c:70s} str {strength(ops):2d} path {kinds}  {acc(by[c][0]):6.2f} {acc(by[c][1]):6.2f}")
+    lv = defaultdict(list)
+    for c in cells: lv[strength(parse(c))].append((acc(by[c][0]) + acc(by[c][1])) / 2)
+    print("per strength: " + ", ".join(f"{k}: {sum(v) / len(v):.1f} (n={len(v)})" for k, v in sorted(lv.items())))
+    seeds = sorted({s for c in cells for s in by[c]})
+    full = [c for c in cells if all(s in by[c] for s in seeds)]
+    if len(seeds) >= 3 and full:
+        accs = {s: [acc(by[c][s]) for c in full] for s in seeds}
+        pairs = [tau_b(accs[a], accs[b]) for i, a in enumerate(seeds) for b in seeds[i + 1:]]
+        rest = [tau_b(accs[s], [sum(accs[o][k] for o in seeds if o != s) / (len(seeds) - 1) for k in range(len(full))]) for s in seeds]
+        means = [sum(accs[s][k] for s in seeds) / len(seeds) for k in range(len(full))]
+        sd = (sum((accs[s][k] - means[k]) ** 2 for s in seeds for k in range(len(full))) / (len(full) * (len(seeds) - 1))) ** 0.5
+        print(f"{len(seeds)} seeds on {len(full)} cells: mean pairwise tau {sum(pairs) / len(pairs):.3f} "
+              f"({', '.join(f'{t:.3f}' for t in pairs)}), tau(seed, mean of others) {sum(rest) / len(rest):.3f}, "
+              f"seed sd {sd:.2f} pts, spread {max(means) - min(means):.2f} pts")
+    n_test = len(runs[0]["testCorrect"])
+    print(summary(None, f"test {n_test}"))
+    rng = random.Random(0)
+    for size in (2000, 5000):
+        if size < n_test:
+            for rep in range(2):
+                print(summary(rng.sample(range(n_test), size), f"test {size} #{rep}"))
+
+
+if __name__ == "__main__":
+    main()
