@@ -71,8 +71,9 @@ func conv2dDirect3x3(_ x: Tensor, weight: Tensor, context: ComputeContext) -> Te
 /// One image: pad [H+2, W+2, Cin] (zero border) -> y [H, W, Cout], in tiles of `P` =
 /// `direct3x3TilePixels(width:)` pixels along each output row. With P = 8 and a width that 8
 /// does not divide, the last tile of a row starts at W-8 and recomputes a few pixels of the
-/// previous one (identical values: same inputs, same order).
-private func direct3x3Image(_ pad: UnsafePointer<Float>, height: Int, width: Int, cin: Int,
+/// previous one (identical values: same inputs, same order). Also the input-gradient step of
+/// `conv2dDirect3x3BackwardThroughBatchNorm`, which builds `pad` itself.
+func direct3x3Image(_ pad: UnsafePointer<Float>, height: Int, width: Int, cin: Int,
                             weight: UnsafePointer<Float>, cout: Int, y: UnsafeMutablePointer<Float>) {
     let rowStride = (width + 2) * cin
     let tile = direct3x3TilePixels(width: width)!

@@ -113,29 +113,32 @@ public final class FusedConvBatchNormBranches: Layer {
         // passed, so later layers' backward temporaries reuse that memory instead of adding to
         // the peak (config (a): docs/benchmarks.md, "Training", session 4).
         self.cached = nil
-        var dConv: Tensor
+        // Cout = k*Cin: the input-im2col backward has the wider GEMMs (see Conv2dBackwardMethod).
+        let method: Conv2dBackwardMethod = convolutions.count > 1 ? .inputIm2col : .automatic
+        let g: Conv2dGradients
         if let stats = cached.statistics {
-            // The convolution output is ours alone now: the batch-norm backward overwrites it
-            // with dConv instead of filling a second buffer of its size.
-            dConv = cached.convOutput
+            // The convolution output is ours alone now: the kernel may overwrite it with dConv
+            // instead of filling a second buffer of its size (or, for direct 3x3 shapes, apply the
+            // batch norm's dx per image inside the convolution backward and never form dConv).
+            var convOutput = cached.convOutput
             cached.convOutput = Tensor(shape: [0], storage: [])
-            let g = batchNormBackwardInPlace(&dConv, gamma: cached.gamma, statistics: stats,
-                                             outputGradientBlocks: blocks, context: context)
-            for (bn, (dGamma, dBeta)) in zip(batchNorms, zip(splitChannels(g.gamma, sizes: channelCounts, context: .serial),
-                                                              splitChannels(g.beta, sizes: channelCounts, context: .serial))) {
+            let r = conv2dBackwardThroughBatchNorm(cached.input, weight: cached.weight, padding: padding,
+                                                   convOutput: &convOutput, gamma: cached.gamma, statistics: stats,
+                                                   outputGradientBlocks: blocks, method: method, context: context)
+            g = r.convolution
+            for (bn, (dGamma, dBeta)) in zip(batchNorms, zip(splitChannels(r.gamma, sizes: channelCounts, context: .serial),
+                                                              splitChannels(r.beta, sizes: channelCounts, context: .serial))) {
                 bn.gamma!.accumulateGradient(dGamma)
                 bn.beta!.accumulateGradient(dBeta)
             }
         } else {
-            dConv = batchNormBackwardInference(
+            let dConv = batchNormBackwardInference(
                 gamma: cached.gamma, runningVariance: concatenateChannels(batchNorms.map(\.runningVariance), context: .serial),
                 epsilon: epsilon,
                 outputGradient: blocks.count == 1 ? blocks[0] : concatenateChannels(blocks, context: context), context: context)
-        }
-        // Cout = k*Cin: the input-im2col backward has the wider GEMMs (see Conv2dBackwardMethod).
-        let method: Conv2dBackwardMethod = convolutions.count > 1 ? .inputIm2col : .automatic
-        let g = conv2dBackward(cached.input, weight: cached.weight, outputGradient: dConv, stride: 1, padding: padding,
+            g = conv2dBackward(cached.input, weight: cached.weight, outputGradient: dConv, stride: 1, padding: padding,
                                method: method, context: context)
+        }
         for (conv, dW) in zip(convolutions, splitChannels(g.weight, sizes: channelCounts, context: .serial)) {
             conv.weight.accumulateGradient(dW)
         }
