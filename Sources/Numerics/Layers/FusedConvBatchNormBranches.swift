@@ -73,8 +73,8 @@ public final class FusedConvBatchNormBranches: Layer {
         let weight = concatenateChannels(convolutions.map(\.weight.value), context: .serial)
         let gamma = concatenateChannels(batchNorms.map { $0.gamma!.value }, context: .serial)
         let beta = concatenateChannels(batchNorms.map { $0.beta!.value }, context: .serial)
-        let y = conv2dForward(input, weight: weight, padding: padding, context: context)
         guard training else {
+            let y = conv2dForward(input, weight: weight, padding: padding, context: context)
             cached = (input, y, weight, gamma, nil)
             let (scale, shift) = batchNormInferenceCoefficients(
                 gamma: gamma, beta: beta,
@@ -82,7 +82,9 @@ public final class FusedConvBatchNormBranches: Layer {
                 runningVariance: concatenateChannels(batchNorms.map(\.runningVariance), context: .serial), epsilon: epsilon)
             return (y, ChannelAffine(scale: scale, shift: shift))
         }
-        let stats = batchNormTrainingStatistics(y, epsilon: epsilon, context: context)
+        // The statistics are taken while the convolution's output blocks are still in cache.
+        let (y, stats) = conv2dForwardWithBatchNormStatistics(input, weight: weight, padding: padding, epsilon: epsilon,
+                                                              context: context)
         for (i, bn) in batchNorms.enumerated() {
             let channels = channelOffsets[i] ..< channelOffsets[i] + channelCounts[i]
             let branch = BatchNormStatistics(mean: Array(stats.mean[channels]), variance: Array(stats.variance[channels]),
