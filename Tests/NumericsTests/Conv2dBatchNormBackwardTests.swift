@@ -89,6 +89,35 @@ final class Conv2dBatchNormBackwardTests: XCTestCase {
         }
     }
 
+    /// `rectifiesInput` (ReLU applied to x as it is copied for dw, or by `reluForward` first on
+    /// the unfused path) gives the bits of passing `reluForward(x)`.
+    func testRectifyingInputMatchesReLUTensor() {
+        let bits = { (t: Tensor) in t.storage.map(\.bitPattern) }
+        for (k, (shape, cout)) in [([2, 5, 9, 16], 48), ([2, 6, 10, 8], 16)].enumerated() {
+            var node = TestSupport.random(shape, seed: UInt64(900 + k))
+            node.storage[1] = -0.0
+            let x = reluForward(node, context: .serial)
+            let weight = TestSupport.random([3, 3, shape[3], cout], seed: UInt64(910 + k))
+            let y = conv2dForward(x, weight: weight, padding: 1, context: .serial)
+            let gamma = TestSupport.random([cout], seed: UInt64(920 + k))
+            let dy = TestSupport.random(y.shape, seed: UInt64(930 + k))
+            let stats = batchNormTrainingStatistics(y, context: .serial)
+            for threads in [1, 2] {
+                let ctx = ComputeContext(threads: threads)
+                var (y1, y2) = (y, y)
+                let got = conv2dBackwardThroughBatchNorm(node, weight: weight, padding: 1, rectifiesInput: true,
+                                                         convOutput: &y1, gamma: gamma, statistics: stats,
+                                                         outputGradientBlocks: [dy], method: .automatic, context: ctx)
+                let expected = conv2dBackwardThroughBatchNorm(x, weight: weight, padding: 1, convOutput: &y2, gamma: gamma,
+                                                              statistics: stats, outputGradientBlocks: [dy],
+                                                              method: .automatic, context: ctx)
+                XCTAssertEqual(bits(got.convolution.input!), bits(expected.convolution.input!), "dx case \(k) threads \(threads)")
+                XCTAssertEqual(bits(got.convolution.weight), bits(expected.convolution.weight), "dw case \(k) threads \(threads)")
+                XCTAssertEqual(bits(got.gamma), bits(expected.gamma), "dgamma case \(k)")
+            }
+        }
+    }
+
     /// Shapes the fused kernel does not take (Cin = 8: no direct dx) go through the in-place
     /// batch norm and `conv2dBackward`, and still match the reference.
     func testUnfusedShapesMatchReference() {

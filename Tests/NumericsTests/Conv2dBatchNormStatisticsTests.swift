@@ -31,6 +31,32 @@ final class Conv2dBatchNormStatisticsTests: XCTestCase {
         }
     }
 
+    /// ReLU applied on load (direct kernel) or by `reluForward` first (fallback): the bits of
+    /// passing ReLU(x), including -0 and NaN inputs (both become +0, as `reluForward` makes them).
+    func testRectifyingInputMatchesReLUTensor() {
+        let bits = { (v: [Float]) in v.map(\.bitPattern) }
+        for (k, (shape, cout)) in cases.enumerated() {
+            var x = TestSupport.random(shape, seed: UInt64(700 + k))
+            x.storage[0] = -0.0
+            x.storage[x.count / 2] = .nan
+            let weight = TestSupport.random([3, 3, shape[3], cout], seed: UInt64(800 + k))
+            for threads in [1, 3] {
+                let ctx = ComputeContext(threads: threads)
+                let got = conv2dForwardWithBatchNormStatistics(x, weight: weight, padding: 1, rectifiesInput: true,
+                                                               epsilon: 1e-5, context: ctx)
+                let expected = conv2dForwardWithBatchNormStatistics(reluForward(x, context: ctx), weight: weight, padding: 1,
+                                                                    epsilon: 1e-5, context: ctx)
+                XCTAssertEqual(bits(got.output.storage), bits(expected.output.storage), "output case \(k) threads \(threads)")
+                XCTAssertEqual(bits(got.statistics.mean), bits(expected.statistics.mean), "mean case \(k)")
+                XCTAssertEqual(bits(got.statistics.variance), bits(expected.statistics.variance), "variance case \(k)")
+                if cout % 16 == 0 {
+                    XCTAssertEqual(bits(conv2dDirect3x3(x, weight: weight, rectifiesInput: true, context: ctx).storage),
+                                   bits(expected.output.storage), "plain direct kernel case \(k)")
+                }
+            }
+        }
+    }
+
     func testMatchesReference() {
         for (k, (shape, cout)) in cases.enumerated() {
             let x = TestSupport.random(shape, seed: UInt64(500 + k))

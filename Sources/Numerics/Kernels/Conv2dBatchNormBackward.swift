@@ -9,23 +9,26 @@
 /// so the caller must not read it afterwards), statistics: the forward's batch statistics,
 /// blocks: dL/d(BN output) as consecutive channel blocks tiling Cout
 /// -> dx, dw (no bias), dgamma, dbeta: [Cout]. `method` is passed to `conv2dBackward` on the
-/// unfused path.
-func conv2dBackwardThroughBatchNorm(_ x: Tensor, weight: Tensor, padding: Int, convOutput: inout Tensor,
+/// unfused path. With `rectifiesInput` the convolution's input was ReLU(x) (as in
+/// `conv2dForwardWithBatchNormStatistics`): same bits as passing `reluForward(x)`, dx is dL/dReLU(x).
+func conv2dBackwardThroughBatchNorm(_ x: Tensor, weight: Tensor, padding: Int, rectifiesInput: Bool = false,
+                                    convOutput: inout Tensor,
                                     gamma: Tensor, statistics: BatchNormStatistics, outputGradientBlocks blocks: [Tensor],
                                     method: Conv2dBackwardMethod, context: ComputeContext)
     -> (convolution: Conv2dGradients, gamma: Tensor, beta: Tensor) {
     if usesDirect3x3BackwardThroughBatchNorm(input: x.shape, weight: weight.shape, stride: 1, padding: padding) {
         let map = batchNormBackwardCoefficients(convOutput, gamma: gamma, statistics: statistics,
                                                 outputGradientBlocks: blocks, context: context)
-        let g = conv2dDirect3x3BackwardThroughBatchNorm(x, weight: weight, convOutput: convOutput,
+        let g = conv2dDirect3x3BackwardThroughBatchNorm(x, weight: weight, rectifiesInput: rectifiesInput,
+                                                        convOutput: convOutput,
                                                         outputGradientBlocks: blocks, map: map,
                                                         workspaceFloats: Conv2dGeometry.workspaceFloats, context: context)
         return (g, map.gamma, map.beta)
     }
     let bn = batchNormBackwardInPlace(&convOutput, gamma: gamma, statistics: statistics, outputGradientBlocks: blocks,
                                       context: context)
-    let g = conv2dBackward(x, weight: weight, outputGradient: convOutput, stride: 1, padding: padding, method: method,
-                           context: context)
+    let g = conv2dBackward(rectifiesInput ? reluForward(x, context: context) : x, weight: weight,
+                           outputGradient: convOutput, stride: 1, padding: padding, method: method, context: context)
     return (g, bn.gamma, bn.beta)
 }
 

@@ -21,11 +21,16 @@
 /// `conv2dForward` then `batchNormTrainingStatistics` (reference:
 /// `conv2dForwardWithBatchNormStatisticsReference`). The fused path runs where the direct 3x3
 /// kernel does (`usesDirect3x3`); shapes alone decide, and both paths give the same bits.
-func conv2dForwardWithBatchNormStatistics(_ x: Tensor, weight: Tensor, padding: Int, epsilon: Float,
+///
+/// With `rectifiesInput` the convolution reads ReLU(x) (applied on load by the direct kernel,
+/// else by `reluForward` first): the same bits as passing `reluForward(x)`.
+func conv2dForwardWithBatchNormStatistics(_ x: Tensor, weight: Tensor, padding: Int, rectifiesInput: Bool = false,
+                                          epsilon: Float,
                                           context: ComputeContext) -> (output: Tensor, statistics: BatchNormStatistics) {
     let g = Conv2dGeometry(input: x.shape, weight: weight.shape, stride: 1, padding: padding)
     guard usesDirect3x3(g) else {
-        let y = conv2dForward(x, weight: weight, padding: padding, context: context)
+        let y = conv2dForward(rectifiesInput ? reluForward(x, context: context) : x, weight: weight, padding: padding,
+                              context: context)
         return (y, batchNormTrainingStatistics(y, epsilon: epsilon, context: context))
     }
     let (cout, pixels) = (g.outChannels, g.rowsPerImage)
@@ -37,7 +42,7 @@ func conv2dForwardWithBatchNormStatistics(_ x: Tensor, weight: Tensor, padding: 
     let blockEnd = { (b: Int) in Swift.min(rows, (b + 1) * reductionBlockRows) }
     let y = partial.withUnsafeMutableBufferPointer { slots in
         done.withUnsafeMutableBufferPointer { finished in
-            conv2dDirect3x3(x, weight: weight, context: context) { images, n, y in
+            conv2dDirect3x3(x, weight: weight, rectifiesInput: rectifiesInput, context: context) { images, n, y in
                 // Blocks that end inside image n and start inside this worker's range: complete now.
                 let first = images.lowerBound * pixels
                 var b = Swift.max((first + reductionBlockRows - 1) / reductionBlockRows, n * pixels / reductionBlockRows)

@@ -37,15 +37,18 @@ func direct3x3TilePixels(width: Int) -> Int? {
 
 /// 3x3 stride-1 padding-1 convolution, no bias (reference: `conv2dForwardReference`). x: [N, H, W, Cin], weight: [3, 3, Cin, Cout]
 /// (`usesDirect3x3`: Cout % 16 == 0, W a multiple of 7 or >= 8) -> y: [N, H, W, Cout].
-func conv2dDirect3x3(_ x: Tensor, weight: Tensor, context: ComputeContext) -> Tensor {
-    conv2dDirect3x3(x, weight: weight, context: context) { _, _, _ in }
+/// With `rectifiesInput` the kernel convolves ReLU(x), applied while each image is copied into
+/// its zero-bordered buffer (bit-identical to `conv2dDirect3x3(reluForward(x), ...)`; saves the
+/// ReLU pass and its tensor).
+func conv2dDirect3x3(_ x: Tensor, weight: Tensor, rectifiesInput: Bool = false, context: ComputeContext) -> Tensor {
+    conv2dDirect3x3(x, weight: weight, rectifiesInput: rectifiesInput, context: context) { _, _, _ in }
 }
 
 /// `conv2dDirect3x3` calling `afterImage(images, n, y)` on the worker as soon as it has written
 /// image n's output, where `images` is that worker's range of images (each worker computes one
 /// contiguous range, in order, so when image n is done every earlier image of the range is too;
 /// which worker gets which range changes no bit, images being independent). y: the whole output.
-func conv2dDirect3x3(_ x: Tensor, weight: Tensor, context: ComputeContext,
+func conv2dDirect3x3(_ x: Tensor, weight: Tensor, rectifiesInput: Bool, context: ComputeContext,
                      afterImage: (_ images: Range<Int>, _ image: Int, _ y: UnsafeMutablePointer<Float>) -> Void) -> Tensor {
     let g = Conv2dGeometry(input: x.shape, weight: weight.shape, stride: 1, padding: 1)
     precondition(usesDirect3x3(g), "conv2dDirect3x3 does not handle \(x.shape) * \(weight.shape)")
@@ -66,7 +69,12 @@ func conv2dDirect3x3(_ x: Tensor, weight: Tensor, context: ComputeContext,
                     let images = g.batch * worker / workers ..< g.batch * (worker + 1) / workers
                     for n in images {
                         let image = px + n * h * w * cin
-                        for r in 0..<h { copyFloats(image + r * w * cin, to: pad + (r + 1) * rowStride + cin, count: w * cin) }
+                        for r in 0..<h {
+                            let (src, dst) = (image + r * w * cin, pad + (r + 1) * rowStride + cin)
+                            if rectifiesInput { copyRectifiedFloats(src, to: dst, count: w * cin) } else {
+                                copyFloats(src, to: dst, count: w * cin)
+                            }
+                        }
                         direct3x3Image(UnsafePointer(pad), height: h, width: w, cin: cin, weight: pw, cout: cout,
                                        y: y + n * h * w * cout)
                         afterImage(images, n, y)

@@ -33,8 +33,10 @@ func usesDirect3x3BackwardThroughBatchNorm(input: [Int], weight: [Int], stride: 
 /// of the batch-norm backward (`batchNormBackwardCoefficients`) -> dx: [N, H, W, Cin],
 /// dw: [3, 3, Cin, Cout], no bias (`usesDirect3x3BackwardThroughBatchNorm`; reference:
 /// `conv2dBackwardThroughBatchNormReference`). `workspaceFloats` sets dw's chunking, as in
-/// `conv2dDirect3x3WeightGradient`.
-func conv2dDirect3x3BackwardThroughBatchNorm(_ x: Tensor, weight: Tensor, convOutput: Tensor,
+/// `conv2dDirect3x3WeightGradient`. With `rectifiesInput` the convolution's input is ReLU(x),
+/// applied as x is copied for the weight gradient (bit-identical to passing `reluForward(x)`;
+/// dx is then dL/dReLU(x)).
+func conv2dDirect3x3BackwardThroughBatchNorm(_ x: Tensor, weight: Tensor, rectifiesInput: Bool = false, convOutput: Tensor,
                                              outputGradientBlocks blocks: [Tensor], map: BatchNormBackwardMap,
                                              workspaceFloats: Int, context: ComputeContext) -> Conv2dGradients {
     precondition(usesDirect3x3BackwardThroughBatchNorm(input: x.shape, weight: weight.shape, stride: 1, padding: 1),
@@ -83,7 +85,10 @@ func conv2dDirect3x3BackwardThroughBatchNorm(_ x: Tensor, weight: Tensor, convOu
                                        y: pdx + n * h * w * cin)
                         let image = px + n * h * w * cin
                         for r in 0..<h {
-                            copyFloats(image + r * w * cin, to: padX + (r + 1) * xRowStride + cin, count: w * cin)
+                            let (src, dst) = (image + r * w * cin, padX + (r + 1) * xRowStride + cin)
+                            if rectifiesInput { copyRectifiedFloats(src, to: dst, count: w * cin) } else {
+                                copyFloats(src, to: dst, count: w * cin)
+                            }
                         }
                         direct3x3WeightImage(UnsafePointer(padX), dy: padD + dRowStride + cout, dyRowStride: dRowStride,
                                              height: h, width: w, cin: cin, cout: cout, dw: slots.baseAddress! + c * size)
