@@ -91,7 +91,7 @@ func conv2dDirect3x3(_ x: Tensor, weight: Tensor, rectifiesInput: Bool, context:
 /// previous one (identical values: same inputs, same order). Also the input-gradient step of
 /// `conv2dDirect3x3BackwardThroughBatchNorm`, which builds `pad` itself.
 func direct3x3Image(_ pad: UnsafePointer<Float>, height: Int, width: Int, cin: Int,
-                            weight: UnsafePointer<Float>, cout: Int, y: UnsafeMutablePointer<Float>) {
+                    weight: UnsafePointer<Float>, cout: Int, y: UnsafeMutablePointer<Float>) {
     let rowStride = (width + 2) * cin
     let tile = direct3x3TilePixels(width: width)!
     for oh in 0..<height {
