@@ -88,6 +88,39 @@ final class FusedConvBatchNormTests: XCTestCase {
         XCTAssertGreaterThan(p0[1].maxAbsoluteDifference(p1[1]), 1e-3)
     }
 
+    /// `rectifyingInput` gives exactly the bits of passing `reluForward(x)` (outputs, dL/dReLU(x),
+    /// parameter gradients), in training and evaluation, where the kernels apply the ReLU on load
+    /// (Cin = 16, Cout = 48: direct 3x3) and where they cannot (3 input channels).
+    func testRectifyingInputMatchesReLUTensorBitForBit() {
+        let bits = { (t: Tensor) in t.storage.map(\.bitPattern) }
+        for (cin, counts, onLoad) in [(16, [16, 16, 16], true), (3, [16, 16], false)] {
+            var g = SplitMix64(seed: 12)
+            let make = { (g: inout SplitMix64) -> FusedConvBatchNormBranches in
+                FusedConvBatchNormBranches(branches: counts.enumerated().map { i, cout in
+                    (Conv2d(inChannels: cin, outChannels: cout, kernelSize: 3, padding: 1, name: "b\(i)", generator: &g),
+                     BatchNorm2d(channels: cout, name: "bn\(i)"))
+                })
+            }
+            var g2 = g
+            let (onLoadLayer, tensorLayer) = (make(&g), make(&g2))
+            let x = TestSupport.random([3, 5, 9, cin], seed: 13)
+            XCTAssertEqual(onLoadLayer.rectifiesOnLoad(inputShape: x.shape), onLoad)
+            for training in [true, false] {
+                let ctx = ComputeContext(threads: 2)
+                let a = onLoadLayer.forwardBeforeNormalisation(x, rectifyingInput: true, training: training, context: ctx)
+                let b = tensorLayer.forwardBeforeNormalisation(reluForward(x, context: ctx), training: training, context: ctx)
+                XCTAssertEqual(bits(a.convolution), bits(b.convolution), "y cin \(cin) training \(training)")
+                XCTAssertEqual(a.affine, b.affine, "affine cin \(cin) training \(training)")
+                let dy = TestSupport.random(a.convolution.shape, seed: 14)
+                XCTAssertEqual(bits(onLoadLayer.backward(dy, context: ctx)), bits(tensorLayer.backward(dy, context: ctx)),
+                               "dx cin \(cin) training \(training)")
+                for (p, q) in zip(onLoadLayer.parameters, tensorLayer.parameters) {
+                    XCTAssertEqual(bits(p.gradient), bits(q.gradient), "d\(p.name) cin \(cin) training \(training)")
+                }
+            }
+        }
+    }
+
     func testThreadCountDoesNotChangeBits() {
         let x = TestSupport.random([4, 6, 6, 3], seed: 9)
         var outputs: [[UInt32]] = []

@@ -14,9 +14,12 @@ import Numerics
 /// Conv edges (ReLU → conv → BN) share one ReLU(node) per source node, and the conv edges of
 /// one kernel size leaving one node run as one `FusedConvBatchNormBranches`: node 0's three
 /// 3x3 edges of the all-conv cell are one convolution with 3C outputs whose channel blocks go to
-/// nodes 1, 2 and 3 (see docs/numerics.md, "Fused convolution edges"). Only the ReLU activations
-/// are kept for the backward pass, not the pre-activation nodes (ReLU's gradient mask is
-/// `ReLU(x) > 0`).
+/// nodes 1, 2 and 3 (see docs/numerics.md, "Fused convolution edges"). Where a group's kernels
+/// can apply the ReLU as they load the node (`FusedConvBatchNormBranches.rectifiesOnLoad`: the
+/// direct 3x3 paths) no ReLU(node) tensor is made at all (docs/numerics.md, "Session 8"). For the
+/// backward pass each such node keeps one tensor whose positive entries mark where the node is
+/// positive, ReLU's gradient mask (`x > 0` exactly where `ReLU(x) > 0`): ReLU(node) where it
+/// was made, else the node itself.
 public final class NB201CellModule: Layer {
     /// The cell this module implements.
     public let cell: NB201Cell
@@ -28,8 +31,9 @@ public final class NB201CellModule: Layer {
     let singles: [[ConvolutionGroup]]
     /// The groups the last forward ran (backward must walk the same ones).
     private var activeGroups: [ConvolutionGroup] = []
-    /// ReLU(node) of the last forward, for nodes feeding a conv edge.
-    private var activations: [Tensor?] = []
+    /// Per node feeding a conv edge in the last forward: ReLU(node) where it was made, else the
+    /// node (both are ReLU's gradient mask: positive exactly where the node is).
+    private var masks: [Tensor?] = []
 
     /// Fused convolution outputs of this many bytes or more run as single edges instead.
     ///
@@ -118,22 +122,32 @@ public final class NB201CellModule: Layer {
         let count = NB201Cell.nodeCount
         var nodes: [Tensor] = [input]
         var sums = [Tensor?](repeating: nil, count: count)
-        activations = [Tensor?](repeating: nil, count: count)
+        var activations = [Tensor?](repeating: nil, count: count)   // ReLU(node), where made
+        masks = [Tensor?](repeating: nil, count: count)
         activeGroups = groups(for: input)
+        // Conv groups that apply the ReLU on load (shapes only: every node has the input's shape).
+        let onLoad = activeGroups.map { $0.layer.rectifiesOnLoad(inputShape: input.shape) }
         for source in 0..<(count - 1) {
             let x = nodes[source]   // complete: every edge into it has run
             // Edge source→next is the last contribution into node `next` (later sources only feed
-            // later nodes). When it is a plain edge (pool, skip) and node `next` feeds a conv edge,
-            // the addition also writes ReLU(node next), saving a pass over the node. (The same
-            // fusion into a conv edge's `accumulateChannelSlice` measured no faster and is not
-            // used: docs/numerics.md, "Session 7".)
+            // later nodes). When it is a plain edge (pool, skip) and node `next` feeds a conv edge
+            // that needs ReLU(node next) as a tensor, the addition also writes it, saving a pass
+            // over the node. (The same fusion into a conv edge's `accumulateChannelSlice` measured
+            // no faster and is not used: docs/numerics.md, "Session 7".)
             let next = source + 1
-            let rectifiesNext = activeGroups.contains { $0.source == next }
-            for group in activeGroups where group.source == source {
-                if activations[source] == nil { activations[source] = reluForward(x, context: context) }
+            let rectifiesNext = zip(activeGroups, onLoad).contains { $0.source == next && !$1 }
+            for (group, rectifiesOnLoad) in zip(activeGroups, onLoad) where group.source == source {
+                let input: Tensor
+                if rectifiesOnLoad {
+                    input = x
+                } else {
+                    if activations[source] == nil { activations[source] = reluForward(x, context: context) }
+                    input = activations[source]!
+                }
+                masks[source] = activations[source] ?? x
                 // The BN's affine map is applied while each branch's block is added into its node.
-                let (y, affine) = group.layer.forwardBeforeNormalisation(activations[source]!, training: training,
-                                                                          context: context)
+                let (y, affine) = group.layer.forwardBeforeNormalisation(input, rectifyingInput: rectifiesOnLoad,
+                                                                          training: training, context: context)
                 for (branch, destination) in group.destinations.enumerated() {
                     accumulateChannelSlice(&sums[destination], from: y, offset: group.layer.channelOffsets[branch],
                                            width: group.layer.channelCounts[branch], affine: affine, context: context)
@@ -177,10 +191,10 @@ public final class NB201CellModule: Layer {
             }
             // ReLU backward and the accumulation into the node's gradient in one pass (in place
             // of dA when the node has no other gradient yet).
-            if var dA = activationGradient.take(), let a = activations[source] {
-                accumulateReLUBackward(&gradients[source], activation: a, outputGradient: &dA, context: context)
+            if var dA = activationGradient.take(), let mask = masks[source] {
+                accumulateReLUBackward(&gradients[source], activation: mask, outputGradient: &dA, context: context)
             }
-            activations[source] = nil   // consumed: its memory serves the remaining backward temporaries
+            masks[source] = nil   // consumed: its memory serves the remaining backward temporaries
         }
         return gradients[0] ?? Tensor(zeros: outputGradient.shape)
     }

@@ -69,32 +69,50 @@ public func batchNormForwardTraining(_ x: Tensor, gamma: Tensor, beta: Tensor, e
 public func batchNormTrainingStatistics(_ x: Tensor, epsilon: Float = 1e-5, context: ComputeContext) -> BatchNormStatistics {
     let channels = x.shape.last ?? 0
     let rows = x.count / Swift.max(1, channels)
-    // Per block: [sum or mean (C) | M2 about the block mean (C)]. Channel groups of 8 outside,
-    // rows inside, sums in registers (a scalar `acc[c] += row[c]` reloads the accumulator).
-    let (blocks, partial) = x.withUnsafePointer { px in
+    let (_, partial) = x.withUnsafePointer { px in
         blockedPartials(rows: rows, width: 2 * channels, context: context) { range, acc in
-            let inverseCount = 1 / Float(range.count)
-            var c0 = 0
-            while c0 + 8 <= channels {
-                var sum = SIMD8<Float>()
-                for r in range { sum += load8(px + r * channels + c0) }
-                let mu = sum * inverseCount
-                var m2 = SIMD8<Float>()
-                for r in range { let d = load8(px + r * channels + c0) - mu; m2 += d * d }
-                store8(mu, acc + c0)
-                store8(m2, acc + channels + c0)
-                c0 += 8
-            }
-            if c0 < channels {
-                for r in range { let row = px + r * channels; for c in c0..<channels { acc[c] += row[c] } }
-                for c in c0..<channels { acc[c] *= inverseCount }
-                for r in range {
-                    let row = px + r * channels
-                    for c in c0..<channels { let d = row[c] - acc[c]; acc[channels + c] += d * d }
-                }
-            }
+            batchNormBlockStatistics(px, rows: range, channels: channels, into: acc)
         }
     }
+    return batchNormCombineBlockStatistics(partial, rows: rows, channels: channels, epsilon: epsilon)
+}
+
+/// One `reductionBlockRows`-row block of `batchNormTrainingStatistics`: acc (2 * C floats,
+/// zeroed) = [block mean (C) | sum of squares about the block mean (C)] over rows `range` of
+/// x: [rows, C]. Channel groups of 8 outside, rows inside, sums in registers (a scalar
+/// `acc[c] += row[c]` reloads the accumulator). The rows are read twice, the second time from
+/// cache. Its own function so that a producer of x can run it on a block while that block is
+/// still cache-resident (`conv2dDirect3x3WithBatchNormStatistics`), with the same bits.
+@inline(__always)
+func batchNormBlockStatistics(_ px: UnsafePointer<Float>, rows range: Range<Int>, channels: Int,
+                              into acc: UnsafeMutablePointer<Float>) {
+    let inverseCount = 1 / Float(range.count)
+    var c0 = 0
+    while c0 + 8 <= channels {
+        var sum = SIMD8<Float>()
+        for r in range { sum += load8(px + r * channels + c0) }
+        let mu = sum * inverseCount
+        var m2 = SIMD8<Float>()
+        for r in range { let d = load8(px + r * channels + c0) - mu; m2 += d * d }
+        store8(mu, acc + c0)
+        store8(m2, acc + channels + c0)
+        c0 += 8
+    }
+    if c0 < channels {
+        for r in range { let row = px + r * channels; for c in c0..<channels { acc[c] += row[c] } }
+        for c in c0..<channels { acc[c] *= inverseCount }
+        for r in range {
+            let row = px + r * channels
+            for c in c0..<channels { let d = row[c] - acc[c]; acc[channels + c] += d * d }
+        }
+    }
+}
+
+/// Combines the per-block results of `batchNormBlockStatistics` (block b at
+/// `partial[b * 2 * C ..< (b + 1) * 2 * C]`, blocks of `reductionBlockRows` rows, the last one
+/// shorter) in Double, in block order, into the batch statistics of `rows` rows.
+func batchNormCombineBlockStatistics(_ partial: [Float], rows: Int, channels: Int, epsilon: Float) -> BatchNormStatistics {
+    let blocks = (rows + reductionBlockRows - 1) / reductionBlockRows
     var mean = [Double](repeating: 0, count: channels), m2 = mean
     for b in 0..<blocks {
         let n = Double(Swift.min(rows, (b + 1) * reductionBlockRows) - b * reductionBlockRows)

@@ -112,34 +112,63 @@ func batchNormBackwardCoefficients(_ x: Tensor, gamma: Tensor, statistics s: Bat
 /// `out` may be `px` itself (each element is read before it is written, by the same worker).
 func batchNormBackwardApply(_ px: UnsafePointer<Float>, blocks: [Tensor], map: BatchNormBackwardMap,
                             output out: UnsafeMutablePointer<Float>, context: ComputeContext) {
-    let channels = map.k1.count
     let rows = blocks.first.map { $0.count / Swift.max(1, $0.shape.last ?? 1) } ?? 0
-    let widths = blocks.map { $0.shape.last ?? 1 }
-    let offsets = widths.indices.map { widths[..<$0].reduce(0, +) }
+    let channels = map.k1.count
     withUnsafePointers(blocks[...]) { dys in
-        map.k1.withUnsafeBufferPointer { k1 in map.a.withUnsafeBufferPointer { a in map.b.withUnsafeBufferPointer { b in
+        map.withCoefficients(blockWidths: blocks.map { $0.shape.last ?? 1 }) { coefficients in
             context.parallelRanges(rows, minimumPerWorker: 256) { range in forEachRowTile(range) { range in
-                for (block, pdy) in dys.enumerated() {
-                    let (o, w) = (offsets[block], widths[block])
-                    var c0 = 0
-                    while c0 + 8 <= w {       // coefficients in registers, 8 channels at a time
-                        let (k8, a8, b8) = (load8(k1.baseAddress! + o + c0), load8(a.baseAddress! + o + c0),
-                                            load8(b.baseAddress! + o + c0))
-                        for r in range {
-                            let xo = r * channels + o + c0
-                            store8(k8 * load8(pdy + r * w + c0) + a8 * load8(px + xo) + b8, out + xo)
-                        }
-                        c0 += 8
-                    }
-                    for r in range {
-                        let (xo, dyo) = (r * channels + o, r * w)
-                        for c in c0..<w {
-                            out[xo + c] = k1[o + c] * pdy[dyo + c] + a[o + c] * px[xo + c] + b[o + c]
-                        }
-                    }
-                }
+                batchNormBackwardApplyRows(px, dys: dys, coefficients, rows: range, output: out + range.lowerBound * channels)
             }}
+        }
+    }
+}
+
+/// The coefficient pointers and dy block layout `batchNormBackwardApplyRows` reads (valid only
+/// inside `BatchNormBackwardMap.withCoefficients`).
+struct BatchNormBackwardApplyCoefficients {
+    let k1: UnsafePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>
+    /// Channels of x (and of the output rows); the dy blocks tile them.
+    let channels: Int
+    let offsets: [Int], widths: [Int]
+}
+
+extension BatchNormBackwardMap {
+    /// Calls `body` with pointers to the coefficients and the layout of dy blocks of `blockWidths` channels.
+    func withCoefficients<R>(blockWidths widths: [Int], _ body: (BatchNormBackwardApplyCoefficients) -> R) -> R {
+        let offsets = widths.indices.map { widths[..<$0].reduce(0, +) }
+        return k1.withUnsafeBufferPointer { k1 in a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in
+            body(BatchNormBackwardApplyCoefficients(k1: k1.baseAddress!, a: a.baseAddress!, b: b.baseAddress!,
+                                                    channels: k1.count, offsets: offsets, widths: widths))
         }}}
+    }
+}
+
+/// Pass 2 for the rows `rows` (a few dozen, so each tensor is read once across the channel
+/// groups): out[r - rows.lowerBound, c] = k1[c] * dy[r, c] + a[c] * x[r, c] + b[c], output rows
+/// `channels` floats apart. Every element is the same three operations in the same order
+/// whichever rows a caller passes, so any cut of the rows (threads, images) gives the same bits.
+@inline(__always)
+func batchNormBackwardApplyRows(_ px: UnsafePointer<Float>, dys: [UnsafePointer<Float>],
+                                _ m: BatchNormBackwardApplyCoefficients, rows range: Range<Int>,
+                                output: UnsafeMutablePointer<Float>) {
+    let (channels, first) = (m.channels, range.lowerBound)
+    for (block, pdy) in dys.enumerated() {
+        let (o, w) = (m.offsets[block], m.widths[block])
+        var c0 = 0
+        while c0 + 8 <= w {       // coefficients in registers, 8 channels at a time
+            let (k8, a8, b8) = (load8(m.k1 + o + c0), load8(m.a + o + c0), load8(m.b + o + c0))
+            for r in range {
+                let xo = r * channels + o + c0
+                store8(k8 * load8(pdy + r * w + c0) + a8 * load8(px + xo) + b8, output + (r - first) * channels + o + c0)
+            }
+            c0 += 8
+        }
+        for r in range {
+            let (xo, dyo, oo) = (r * channels + o, r * w, (r - first) * channels + o)
+            for c in c0..<w {
+                output[oo + c] = m.k1[o + c] * pdy[dyo + c] + m.a[o + c] * px[xo + c] + m.b[o + c]
+            }
+        }
     }
 }
 

@@ -37,7 +37,19 @@ func direct3x3TilePixels(width: Int) -> Int? {
 
 /// 3x3 stride-1 padding-1 convolution, no bias (reference: `conv2dForwardReference`). x: [N, H, W, Cin], weight: [3, 3, Cin, Cout]
 /// (`usesDirect3x3`: Cout % 16 == 0, W a multiple of 7 or >= 8) -> y: [N, H, W, Cout].
-func conv2dDirect3x3(_ x: Tensor, weight: Tensor, context: ComputeContext) -> Tensor {
+/// With `rectifiesInput` the kernel convolves ReLU(x), applied while each image is copied into
+/// its zero-bordered buffer (bit-identical to `conv2dDirect3x3(reluForward(x), ...)`; saves the
+/// ReLU pass and its tensor).
+func conv2dDirect3x3(_ x: Tensor, weight: Tensor, rectifiesInput: Bool = false, context: ComputeContext) -> Tensor {
+    conv2dDirect3x3(x, weight: weight, rectifiesInput: rectifiesInput, context: context) { _, _, _ in }
+}
+
+/// `conv2dDirect3x3` calling `afterImage(images, n, y)` on the worker as soon as it has written
+/// image n's output, where `images` is that worker's range of images (each worker computes one
+/// contiguous range, in order, so when image n is done every earlier image of the range is too;
+/// which worker gets which range changes no bit, images being independent). y: the whole output.
+func conv2dDirect3x3(_ x: Tensor, weight: Tensor, rectifiesInput: Bool, context: ComputeContext,
+                     afterImage: (_ images: Range<Int>, _ image: Int, _ y: UnsafeMutablePointer<Float>) -> Void) -> Tensor {
     let g = Conv2dGeometry(input: x.shape, weight: weight.shape, stride: 1, padding: 1)
     precondition(usesDirect3x3(g), "conv2dDirect3x3 does not handle \(x.shape) * \(weight.shape)")
     let (h, w, cin, cout) = (g.height, g.width, g.inChannels, g.outChannels)
@@ -52,15 +64,20 @@ func conv2dDirect3x3(_ x: Tensor, weight: Tensor, context: ComputeContext) -> Te
     return Tensor(uninitializedShape: g.outputShape) { y in
         x.withUnsafePointer { px in
             weight.withUnsafePointer { pw in
-                context.forEachWorker(pieces: g.batch) { worker in
+                context.forEachWorker(pieces: workers) { worker in
                     let pad = workspace + worker * padded
-                    var n = worker
-                    while n < g.batch {
+                    let images = g.batch * worker / workers ..< g.batch * (worker + 1) / workers
+                    for n in images {
                         let image = px + n * h * w * cin
-                        for r in 0..<h { copyFloats(image + r * w * cin, to: pad + (r + 1) * rowStride + cin, count: w * cin) }
+                        for r in 0..<h {
+                            let (src, dst) = (image + r * w * cin, pad + (r + 1) * rowStride + cin)
+                            if rectifiesInput { copyRectifiedFloats(src, to: dst, count: w * cin) } else {
+                                copyFloats(src, to: dst, count: w * cin)
+                            }
+                        }
                         direct3x3Image(UnsafePointer(pad), height: h, width: w, cin: cin, weight: pw, cout: cout,
                                        y: y + n * h * w * cout)
-                        n += workers
+                        afterImage(images, n, y)
                     }
                 }
             }
@@ -71,9 +88,10 @@ func conv2dDirect3x3(_ x: Tensor, weight: Tensor, context: ComputeContext) -> Te
 /// One image: pad [H+2, W+2, Cin] (zero border) -> y [H, W, Cout], in tiles of `P` =
 /// `direct3x3TilePixels(width:)` pixels along each output row. With P = 8 and a width that 8
 /// does not divide, the last tile of a row starts at W-8 and recomputes a few pixels of the
-/// previous one (identical values: same inputs, same order).
-private func direct3x3Image(_ pad: UnsafePointer<Float>, height: Int, width: Int, cin: Int,
-                            weight: UnsafePointer<Float>, cout: Int, y: UnsafeMutablePointer<Float>) {
+/// previous one (identical values: same inputs, same order). Also the input-gradient step of
+/// `conv2dDirect3x3BackwardThroughBatchNorm`, which builds `pad` itself.
+func direct3x3Image(_ pad: UnsafePointer<Float>, height: Int, width: Int, cin: Int,
+                    weight: UnsafePointer<Float>, cout: Int, y: UnsafeMutablePointer<Float>) {
     let rowStride = (width + 2) * cin
     let tile = direct3x3TilePixels(width: width)!
     for oh in 0..<height {

@@ -36,10 +36,7 @@ func conv2dDirect3x3WeightGradient(_ x: Tensor, outputGradient dy: Tensor, outCh
                  "conv2dDirect3x3WeightGradient does not handle \(x.shape), \(dy.shape)")
     let (h, w, cin) = (g.height, g.width, g.inChannels)
     let size = 9 * cin * cout
-    // At most `direct3x3WeightSlots` chunks: the slots are only partial sums (no workspace to
-    // bound), and one slot per image cost 3.5-14 MiB of fresh slots per call on config (c).
-    let chunk = Swift.max(g.imagesPerChunk(budget: workspaceFloats),
-                          (g.batch + direct3x3WeightSlots - 1) / direct3x3WeightSlots)
+    let chunk = direct3x3WeightChunkImages(g, workspaceFloats: workspaceFloats)
     let chunks = (g.batch + chunk - 1) / chunk
     let workers = Swift.min(context.threads, chunks)
     let rowStride = (w + 2) * cin
@@ -60,8 +57,9 @@ func conv2dDirect3x3WeightGradient(_ x: Tensor, outputGradient dy: Tensor, outCh
                             for r in 0..<h {
                                 copyFloats(image + r * w * cin, to: pad + (r + 1) * rowStride + cin, count: w * cin)
                             }
-                            direct3x3WeightImage(UnsafePointer(pad), dy: pdy + n * h * w * cout, height: h, width: w,
-                                                 cin: cin, cout: cout, dw: slots.baseAddress! + c * size)
+                            direct3x3WeightImage(UnsafePointer(pad), dy: pdy + n * h * w * cout, dyRowStride: w * cout,
+                                                 height: h, width: w, cin: cin, cout: cout,
+                                                 dw: slots.baseAddress! + c * size)
                         }
                         c += workers
                     }
@@ -72,10 +70,18 @@ func conv2dDirect3x3WeightGradient(_ x: Tensor, outputGradient dy: Tensor, outCh
     return sumSlots(partial, slots: chunks, shape: [3, 3, cin, cout])
 }
 
+/// Images per chunk (per partial-sum slot) of the direct weight gradient: at most
+/// `direct3x3WeightSlots` chunks, since the slots are only partial sums (no workspace to bound)
+/// and one slot per image cost 3.5-14 MiB of fresh slots per call on config (c). Shapes only.
+func direct3x3WeightChunkImages(_ g: Conv2dGeometry, workspaceFloats: Int) -> Int {
+    Swift.max(g.imagesPerChunk(budget: workspaceFloats), (g.batch + direct3x3WeightSlots - 1) / direct3x3WeightSlots)
+}
+
 /// One image's contribution added onto dw [3, 3, Cin, Cout]. pad: [H+2, W+2, Cin] (zero
-/// border), dy: [H, W, Cout].
-private func direct3x3WeightImage(_ pad: UnsafePointer<Float>, dy: UnsafePointer<Float>, height: Int, width: Int,
-                                  cin: Int, cout: Int, dw: UnsafeMutablePointer<Float>) {
+/// border), dy: [H, W, Cout] with rows `dyRowStride` floats apart (W * Cout when dense; wider
+/// when dy lies inside a zero-bordered buffer, as in `conv2dDirect3x3BackwardThroughBatchNorm`).
+func direct3x3WeightImage(_ pad: UnsafePointer<Float>, dy: UnsafePointer<Float>, dyRowStride: Int, height: Int,
+                          width: Int, cin: Int, cout: Int, dw: UnsafeMutablePointer<Float>) {
     let rowStride = (width + 2) * cin
     for kh in 0..<3 { for kw in 0..<3 {
         let tap = dw + (kh * 3 + kw) * cin * cout
@@ -84,7 +90,8 @@ private func direct3x3WeightImage(_ pad: UnsafePointer<Float>, dy: UnsafePointer
             var co0 = 0
             while co0 < cout {
                 direct3x3WeightTile(pad + kh * rowStride + kw * cin + ci0, rowStride: rowStride, cin: cin,
-                                    dy: dy + co0, cout: cout, height: height, width: width, dw: tap + ci0 * cout + co0)
+                                    dy: dy + co0, dyRowStride: dyRowStride, cout: cout, height: height, width: width,
+                                    dw: tap + ci0 * cout + co0)
                 co0 += direct3x3Lanes
             }
             ci0 += direct3x3WeightInputBlock
@@ -93,14 +100,15 @@ private func direct3x3WeightImage(_ pad: UnsafePointer<Float>, dy: UnsafePointer
 }
 
 /// dw rows ci0..<ci0+8 (each `cout` apart), lanes co0..<co0+16, += the sum over the image's
-/// pixels of x(tap-shifted)[ci] * dy[co]. src: padded input at (kh, kw, ci0) for pixel (0, 0).
+/// pixels of x(tap-shifted)[ci] * dy[co]. src: padded input at (kh, kw, ci0) for pixel (0, 0);
+/// dy: at (0, 0, co0), rows `dyRowStride` apart.
 @inline(__always)
 private func direct3x3WeightTile(_ src: UnsafePointer<Float>, rowStride: Int, cin: Int, dy: UnsafePointer<Float>,
-                                 cout: Int, height: Int, width: Int, dw: UnsafeMutablePointer<Float>) {
+                                 dyRowStride: Int, cout: Int, height: Int, width: Int, dw: UnsafeMutablePointer<Float>) {
     var (a0, a1, a2, a3) = (load16(dw), load16(dw + cout), load16(dw + 2 &* cout), load16(dw + 3 &* cout))
     var (a4, a5, a6, a7) = (load16(dw + 4 &* cout), load16(dw + 5 &* cout), load16(dw + 6 &* cout), load16(dw + 7 &* cout))
-    var d = dy
     for oh in 0..<height {
+        var d = dy + oh &* dyRowStride
         var p = src + oh &* rowStride
         let end = p + width &* cin
         while p < end {

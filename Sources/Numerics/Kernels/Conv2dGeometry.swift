@@ -133,6 +133,16 @@ func copyFloats(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>
     while i < count { dst[i] = src[i]; i += 1 }
 }
 
+/// dst[0..<count] = ReLU(src[0..<count]), written as `reluForward` computes it (`v > 0 ? v : 0`:
+/// -0 and NaN give +0), 8 floats at a time: the convolution kernels' input copy when they apply
+/// the ReLU in front of them on load (regions must not overlap).
+@inline(__always)
+func copyRectifiedFloats(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count { let v = load8(src + i); store8(v.replacing(with: 0, where: .!(v .> 0)), dst + i); i += 8 }
+    while i < count { dst[i] = src[i] > 0 ? src[i] : 0; i += 1 }
+}
+
 /// dst[0..<count] = 0, 8 floats at a time.
 @inline(__always)
 func zeroFloats(_ dst: UnsafeMutablePointer<Float>, _ count: Int) {

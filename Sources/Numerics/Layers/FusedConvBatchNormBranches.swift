@@ -25,7 +25,7 @@ public final class FusedConvBatchNormBranches: Layer {
     /// Output channels of each branch.
     public let channelCounts: [Int]
     private let padding: Int
-    private var cached: (input: Tensor, convOutput: Tensor, weight: Tensor, gamma: Tensor,
+    private var cached: (input: Tensor, rectified: Bool, convOutput: Tensor, weight: Tensor, gamma: Tensor,
                          statistics: BatchNormStatistics?)?
 
     /// Fuses `branches`, each a convolution followed by a batch norm over its output channels.
@@ -68,21 +68,32 @@ public final class FusedConvBatchNormBranches: Layer {
     /// statistics in training, which also updates the running statistics; running statistics
     /// otherwise), so a caller can apply it while adding each branch's block into its
     /// destination (`accumulateChannelSlice`). `backward` works after either entry point.
-    public func forwardBeforeNormalisation(_ input: Tensor, training: Bool,
+    ///
+    /// With `rectifyingInput` the branches read ReLU(input) (an NB201 edge's ReLU → conv → BN);
+    /// where `rectifiesOnLoad(inputShape:)` holds, the convolution kernels apply it as they copy
+    /// the input, so no ReLU tensor is made, else `reluForward` runs first. The bits are those of
+    /// passing `reluForward(input)` without it, and `backward` then returns dL/dReLU(input).
+    public func forwardBeforeNormalisation(_ input: Tensor, rectifyingInput: Bool = false, training: Bool,
                                            context: ComputeContext) -> (convolution: Tensor, affine: ChannelAffine) {
         let weight = concatenateChannels(convolutions.map(\.weight.value), context: .serial)
         let gamma = concatenateChannels(batchNorms.map { $0.gamma!.value }, context: .serial)
         let beta = concatenateChannels(batchNorms.map { $0.beta!.value }, context: .serial)
-        let y = conv2dForward(input, weight: weight, padding: padding, context: context)
         guard training else {
-            cached = (input, y, weight, gamma, nil)
+            let y = rectifyingInput && rectifiesOnLoad(inputShape: input.shape)
+                ? conv2dDirect3x3(input, weight: weight, rectifiesInput: true, context: context)
+                : conv2dForward(rectifyingInput ? reluForward(input, context: context) : input, weight: weight,
+                                padding: padding, context: context)
+            cached = (input, rectifyingInput, y, weight, gamma, nil)
             let (scale, shift) = batchNormInferenceCoefficients(
                 gamma: gamma, beta: beta,
                 runningMean: concatenateChannels(batchNorms.map(\.runningMean), context: .serial),
                 runningVariance: concatenateChannels(batchNorms.map(\.runningVariance), context: .serial), epsilon: epsilon)
             return (y, ChannelAffine(scale: scale, shift: shift))
         }
-        let stats = batchNormTrainingStatistics(y, epsilon: epsilon, context: context)
+        // The statistics are taken while the convolution's output blocks are still in cache.
+        let (y, stats) = conv2dForwardWithBatchNormStatistics(input, weight: weight, padding: padding,
+                                                              rectifiesInput: rectifyingInput, epsilon: epsilon,
+                                                              context: context)
         for (i, bn) in batchNorms.enumerated() {
             let channels = channelOffsets[i] ..< channelOffsets[i] + channelCounts[i]
             let branch = BatchNormStatistics(mean: Array(stats.mean[channels]), variance: Array(stats.variance[channels]),
@@ -91,9 +102,20 @@ public final class FusedConvBatchNormBranches: Layer {
             batchNormUpdateRunningStatistics(runningMean: &bn.runningMean, runningVariance: &bn.runningVariance,
                                              statistics: branch, momentum: bn.momentum)
         }
-        cached = (input, y, weight, gamma, stats)
+        cached = (input, rectifyingInput, y, weight, gamma, stats)
         let (scale, shift) = batchNormAffineCoefficients(gamma: gamma, beta: beta, statistics: stats)
         return (y, ChannelAffine(scale: scale, shift: shift))
+    }
+
+    /// Whether, for input of `inputShape`, `forwardBeforeNormalisation(_:rectifyingInput: true, ...)`
+    /// and its `backward` apply the ReLU inside the convolution kernels (the direct 3x3 forward and
+    /// the fused direct backward both run), i.e. need no ReLU tensor. Shapes only.
+    public func rectifiesOnLoad(inputShape: [Int]) -> Bool {
+        let weight = [convolutions[0].weight.value.shape[0], convolutions[0].weight.value.shape[1],
+                      convolutions[0].weight.value.shape[2], channelCounts.reduce(0, +)]
+        guard inputShape.count == 4 && inputShape[3] == weight[2] else { return false }
+        return usesDirect3x3(Conv2dGeometry(input: inputShape, weight: weight, stride: 1, padding: padding))
+            && usesDirect3x3BackwardThroughBatchNorm(input: inputShape, weight: weight, stride: 1, padding: padding)
     }
 
     /// dL/dy: [N, OH, OW, sum Cout_i] -> dL/dx; accumulates every branch's weight, gamma and beta
@@ -113,29 +135,33 @@ public final class FusedConvBatchNormBranches: Layer {
         // passed, so later layers' backward temporaries reuse that memory instead of adding to
         // the peak (config (a): docs/benchmarks.md, "Training", session 4).
         self.cached = nil
-        var dConv: Tensor
+        // Cout = k*Cin: the input-im2col backward has the wider GEMMs (see Conv2dBackwardMethod).
+        let method: Conv2dBackwardMethod = convolutions.count > 1 ? .inputIm2col : .automatic
+        let g: Conv2dGradients
         if let stats = cached.statistics {
-            // The convolution output is ours alone now: the batch-norm backward overwrites it
-            // with dConv instead of filling a second buffer of its size.
-            dConv = cached.convOutput
+            // The convolution output is ours alone now: the kernel may overwrite it with dConv
+            // instead of filling a second buffer of its size (or, for direct 3x3 shapes, apply the
+            // batch norm's dx per image inside the convolution backward and never form dConv).
+            var convOutput = cached.convOutput
             cached.convOutput = Tensor(shape: [0], storage: [])
-            let g = batchNormBackwardInPlace(&dConv, gamma: cached.gamma, statistics: stats,
-                                             outputGradientBlocks: blocks, context: context)
-            for (bn, (dGamma, dBeta)) in zip(batchNorms, zip(splitChannels(g.gamma, sizes: channelCounts, context: .serial),
-                                                              splitChannels(g.beta, sizes: channelCounts, context: .serial))) {
+            let r = conv2dBackwardThroughBatchNorm(cached.input, weight: cached.weight, padding: padding,
+                                                   rectifiesInput: cached.rectified, convOutput: &convOutput, gamma: cached.gamma, statistics: stats,
+                                                   outputGradientBlocks: blocks, method: method, context: context)
+            g = r.convolution
+            for (bn, (dGamma, dBeta)) in zip(batchNorms, zip(splitChannels(r.gamma, sizes: channelCounts, context: .serial),
+                                                              splitChannels(r.beta, sizes: channelCounts, context: .serial))) {
                 bn.gamma!.accumulateGradient(dGamma)
                 bn.beta!.accumulateGradient(dBeta)
             }
         } else {
-            dConv = batchNormBackwardInference(
+            let dConv = batchNormBackwardInference(
                 gamma: cached.gamma, runningVariance: concatenateChannels(batchNorms.map(\.runningVariance), context: .serial),
                 epsilon: epsilon,
                 outputGradient: blocks.count == 1 ? blocks[0] : concatenateChannels(blocks, context: context), context: context)
-        }
-        // Cout = k*Cin: the input-im2col backward has the wider GEMMs (see Conv2dBackwardMethod).
-        let method: Conv2dBackwardMethod = convolutions.count > 1 ? .inputIm2col : .automatic
-        let g = conv2dBackward(cached.input, weight: cached.weight, outputGradient: dConv, stride: 1, padding: padding,
+            let input = cached.rectified ? reluForward(cached.input, context: context) : cached.input
+            g = conv2dBackward(input, weight: cached.weight, outputGradient: dConv, stride: 1, padding: padding,
                                method: method, context: context)
+        }
         for (conv, dW) in zip(convolutions, splitChannels(g.weight, sizes: channelCounts, context: .serial)) {
             conv.weight.accumulateGradient(dW)
         }
