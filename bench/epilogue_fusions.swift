@@ -5,21 +5,12 @@
 // exceed the caches, as in training. For docs/numerics.md ("Session 8").
 // Compiled with the library's sources (the kernels' helpers are internal):
 //   swiftc -O -wmo -parse-as-library -Xcc -march=x86-64-v4 -I Sources/CBLAS -module-name EpilogueFusions \
-//     Sources/Numerics/*/*.swift bench/epilogue_fusions.swift -lopenblas -o /tmp/epilogue_fusions && /tmp/epilogue_fusions
+//     Sources/Numerics/*/*.swift bench/bench_timing.swift bench/epilogue_fusions.swift -lopenblas -o /tmp/epilogue_fusions && /tmp/epilogue_fusions
 import Foundation
 
 @main
 struct EpilogueFusionsBench {
-    static func best(_ repeats: Int, _ body: () -> Void) -> Double {
-        body()
-        var result = Double.infinity
-        for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            result = Swift.min(result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
-        return result
-    }
+    static func best(_ repeats: Int, _ body: () -> Void) -> Double { bestMilliseconds(repeats, body) }
 
     /// `best` with an untimed fresh copy of `tensor` (uniquely owned, so an in-place kernel does
     /// not copy it first) handed to each call.

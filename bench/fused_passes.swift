@@ -4,21 +4,12 @@
 // 19 MiB) exceed the caches, as in training. For docs/numerics.md ("Session 7").
 // Compiled with the library's sources (the kernels' helpers are internal):
 //   swiftc -O -wmo -parse-as-library -Xcc -march=x86-64-v4 -I Sources/CBLAS -module-name FusedPasses \
-//     Sources/Numerics/*/*.swift bench/fused_passes.swift -lopenblas -o /tmp/fused_passes && /tmp/fused_passes
+//     Sources/Numerics/*/*.swift bench/bench_timing.swift bench/fused_passes.swift -lopenblas -o /tmp/fused_passes && /tmp/fused_passes
 import Foundation
 
 @main
 struct FusedPassesBench {
-    static func best(_ repeats: Int = 15, _ body: () -> Void) -> Double {
-        body()
-        var result = Double.infinity
-        for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            result = Swift.min(result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
-        return result
-    }
+    static func best(_ repeats: Int = 15, _ body: () -> Void) -> Double { bestMilliseconds(repeats, body) }
 
     static func row(_ name: String, _ before: Double, _ after: Double) {
         print(String(format: "%-44@ before %6.2f ms  after %6.2f ms  after/before %.2f", name as NSString, before, after, after / before))
