@@ -29,8 +29,7 @@ func conv2dForwardWithBatchNormStatistics(_ x: Tensor, weight: Tensor, padding: 
                                           context: ComputeContext) -> (output: Tensor, statistics: BatchNormStatistics) {
     let g = Conv2dGeometry(input: x.shape, weight: weight.shape, stride: 1, padding: padding)
     guard usesDirect3x3(g) else {
-        let y = conv2dForward(rectifiesInput ? reluForward(x, context: context) : x, weight: weight, padding: padding,
-                              context: context)
+        let y = conv2dForward(x, weight: weight, padding: padding, rectifiesInput: rectifiesInput, context: context)
         return (y, batchNormTrainingStatistics(y, epsilon: epsilon, context: context))
     }
     let (cout, pixels) = (g.outChannels, g.rowsPerImage)
@@ -64,6 +63,17 @@ func conv2dForwardWithBatchNormStatistics(_ x: Tensor, weight: Tensor, padding: 
         }
     }
     return (y, batchNormCombineBlockStatistics(partial, rows: rows, channels: cout, epsilon: epsilon))
+}
+
+/// `conv2dForward` (stride 1, no bias) of ReLU(x) when `rectifiesInput`, else of x: where the
+/// direct 3x3 kernel runs it applies the ReLU as it loads each image (no ReLU tensor), elsewhere
+/// `reluForward` runs first. Both give the bits of `conv2dForward(reluForward(x), ...)`.
+func conv2dForward(_ x: Tensor, weight: Tensor, padding: Int, rectifiesInput: Bool, context: ComputeContext) -> Tensor {
+    guard rectifiesInput else { return conv2dForward(x, weight: weight, padding: padding, context: context) }
+    if usesDirect3x3(Conv2dGeometry(input: x.shape, weight: weight.shape, stride: 1, padding: padding)) {
+        return conv2dDirect3x3(x, weight: weight, rectifiesInput: true, context: context)
+    }
+    return conv2dForward(reluForward(x, context: context), weight: weight, padding: padding, context: context)
 }
 
 /// Naive reference for `conv2dForwardWithBatchNormStatistics`: `conv2dForwardReference`, then the

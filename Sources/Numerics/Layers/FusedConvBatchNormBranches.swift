@@ -79,10 +79,7 @@ public final class FusedConvBatchNormBranches: Layer {
         let gamma = concatenateChannels(batchNorms.map { $0.gamma!.value }, context: .serial)
         let beta = concatenateChannels(batchNorms.map { $0.beta!.value }, context: .serial)
         guard training else {
-            let y = rectifyingInput && rectifiesOnLoad(inputShape: input.shape)
-                ? conv2dDirect3x3(input, weight: weight, rectifiesInput: true, context: context)
-                : conv2dForward(rectifyingInput ? reluForward(input, context: context) : input, weight: weight,
-                                padding: padding, context: context)
+            let y = conv2dForward(input, weight: weight, padding: padding, rectifiesInput: rectifyingInput, context: context)
             cached = (input, rectifyingInput, y, weight, gamma, nil)
             let (scale, shift) = batchNormInferenceCoefficients(
                 gamma: gamma, beta: beta,
