@@ -48,6 +48,9 @@ public struct ProxyScoreOp: Op {
             try context.checkCancellation()
             guard train[method.scoreName] == nil else { continue }  // selection variants share their scorer's scores
             if let scores = try nasFailure(op: op, { try method.scores(runs) }) { train[method.scoreName] = scores }
+            if train[ImportanceMethod.strataName] == nil, let strata = try nasFailure(op: op, { try method.strata(runs) }) {
+                train[ImportanceMethod.strataName] = strata
+            }
         }
         let test = try nasFailure(op: op) { try ExampleScores.testRankingImportance(runs) }
         try ProxyJSON.write(ProxyScores(train: train, test: test, labels: labels), to: context.outputDirectory.appendingPathComponent("scores.json"))

@@ -80,10 +80,14 @@ public struct ProxySelectOp: Op {
             if method != .random, method != .balancedRandom, methodScores == nil {
                 throw PipelineError.opFailed(op: op, reason: "no '\(method.rawValue)' scores in the input (add it to proxy.score's methods)")
             }
+            let strata = method.stratumScheme == nil ? nil : scores.train[ImportanceMethod.strataName]
+            if method.stratumScheme != nil, strata == nil {
+                throw PipelineError.opFailed(op: op, reason: "no '\(ImportanceMethod.strataName)' values for \(method.rawValue) in the input (add it to proxy.score's methods)")
+            }
             for ratio in ratios {
                 for seed in 0..<seeds {
                     let indices = try nasFailure(op: op) {
-                        try ProxySelection.select(method: method, ratio: ratio, classBalanced: balanced, scores: methodScores,
+                        try ProxySelection.select(method: method, ratio: ratio, classBalanced: balanced, scores: methodScores, strata: strata,
                                                   labels: labels.train, classes: labels.classes, seed: UInt64(seed))
                     }
                     subsets.append(ProxySubset(method: method.rawValue, ratio: ratio, seed: seed, indices: indices))

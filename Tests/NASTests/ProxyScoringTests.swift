@@ -97,10 +97,12 @@ final class ProxyScoringTests: XCTestCase {
         }
         let labels = (0..<100).map { $0 % 10 }
         for method in ImportanceMethod.allCases {
-            let a = try ProxySelection.select(method: method, ratio: 0.1, classBalanced: false, scores: try method.scores(runs), labels: labels, classes: 10, seed: 1)
+            let a = try ProxySelection.select(method: method, ratio: 0.1, classBalanced: false, scores: try method.scores(runs),
+                                              strata: try method.strata(runs), labels: labels, classes: 10, seed: 1)
             XCTAssertEqual(a.count, 10, "\(method)")
             XCTAssertEqual(Set(a).count, 10)
-            XCTAssertEqual(a, try ProxySelection.select(method: method, ratio: 0.1, classBalanced: false, scores: try method.scores(runs), labels: labels, classes: 10, seed: 1))
+            XCTAssertEqual(a, try ProxySelection.select(method: method, ratio: 0.1, classBalanced: false, scores: try method.scores(runs),
+                                                        strata: try method.strata(runs), labels: labels, classes: 10, seed: 1))
         }
         // Examples 10..<30 are learned by the stronger architectures only: ranking importance picks from them.
         let ranked = try ProxySelection.select(method: .ranking, ratio: 0.1, classBalanced: false, scores: try ImportanceMethod.ranking.scores(runs), labels: labels, classes: 10, seed: 1)

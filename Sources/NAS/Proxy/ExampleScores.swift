@@ -17,6 +17,17 @@ public enum ExampleScores {
         }
     }
 
+    /// Ease of every training example: its learning score averaged over the
+    /// population, (1/K) Σ_k s_ki, in [0, 1]. 1 = every architecture learns it
+    /// in the first epoch and keeps it, 0 = none ever does. The difficulty
+    /// strata of `ranking-matched` and `ranking-coverage` are cut on it.
+    public static func ease(_ runs: [ArchitectureRun]) throws -> [Double] {
+        let s = try learningScores(runs)
+        var total = [Double](repeating: 0, count: s[0].count)
+        for row in s { for (i, v) in row.enumerated() { total[i] += v } }
+        return total.map { $0 / Double(s.count) }
+    }
+
     /// Ranking importance of training examples (our reconstruction of Park's
     /// method): for each example, the Pearson correlation across architectures
     /// between its learning score and the architectures' standardised

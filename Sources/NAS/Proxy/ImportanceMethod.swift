@@ -22,6 +22,16 @@ public enum ImportanceMethod: String, CaseIterable, Sendable, Codable {
     /// bin b (0 = lowest) sampled with weight b + 1, so every level of
     /// importance is represented and the high ones most.
     case rankingStrata = "ranking-strata"
+    /// Highest ranking importance inside ten equal-count strata of ease
+    /// (`ExampleScores.ease`), equal quotas: the proxy keeps the full set's
+    /// mix of easy and hard examples, and the most ranking-informative ones of
+    /// each difficulty (`DifficultyStrata`).
+    case rankingMatched = "ranking-matched"
+    /// Highest ranking importance inside ten equal-width strata of ease, the
+    /// budget split evenly over them (coverage-centric allocation, Zheng et
+    /// al. 2023): every difficulty is covered, the rare ones more than their
+    /// share (`DifficultyStrata`).
+    case rankingCoverage = "ranking-coverage"
     /// Na et al. 2021: reference-network entropy, rare log-entropy bins favoured.
     case entropy
     /// Most forgetting events first (Toneva et al. 2019).
@@ -45,7 +55,8 @@ public enum ImportanceMethod: String, CaseIterable, Sendable, Codable {
     /// random methods have none). For entropy it is the log-entropy.
     public func scores(_ runs: [ArchitectureRun]) throws -> [Double]? {
         switch self {
-        case .ranking, .rankingMix, .rankingHalf, .rankingStrata: return try ExampleScores.rankingImportance(runs)
+        case .ranking, .rankingMix, .rankingHalf, .rankingStrata, .rankingMatched, .rankingCoverage:
+            return try ExampleScores.rankingImportance(runs)
         case .rankingEpochs: return try ExampleScores.epochRankingImportance(runs)
         case .rankingSlope: return try ExampleScores.rankingSlope(runs)
         case .entropy: return try ExampleScores.referenceEntropy(runs).map { log(max($0, 1e-12)) }
@@ -55,17 +66,44 @@ public enum ImportanceMethod: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// The per-example values this method's strata are cut on
+    /// (`ExampleScores.ease` for the difficulty-stratified methods), or nil.
+    public func strata(_ runs: [ArchitectureRun]) throws -> [Double]? {
+        stratumScheme == nil ? nil : try ExampleScores.ease(runs)
+    }
+
+    /// The name under which `proxy.score` stores `strata(_:)`, shared by every
+    /// method that needs them.
+    public static let strataName = "ease"
+
+    /// How the difficulty-stratified methods cut and fill their strata.
+    public var stratumScheme: DifficultyStrata.Scheme? {
+        switch self {
+        case .rankingMatched: return .quantiles(bins: 10)
+        case .rankingCoverage: return .coverage(bins: 10)
+        default: return nil
+        }
+    }
+
     /// The order in which this method prefers the `exampleCount` training
     /// examples for a proxy of `count` examples, given its `scores` (from
-    /// `scores(_:)`; ignored by the random methods). `count` matters only to
-    /// `rankingMix`, whose random half depends on the budget. Ties and random
-    /// choices are drawn from `seed`.
-    public func preferenceOrder(scores: [Double]?, exampleCount n: Int, count: Int, seed: UInt64) throws -> [Int] {
+    /// `scores(_:)`; ignored by the random methods) and, for the
+    /// difficulty-stratified methods, its `strata` (from `strata(_:)`).
+    /// `count` matters to `rankingMix`, whose random half depends on the
+    /// budget, and to the stratified methods' quotas. Ties and random choices
+    /// are drawn from `seed`.
+    public func preferenceOrder(scores: [Double]?, strata: [Double]? = nil, exampleCount n: Int, count: Int, seed: UInt64) throws -> [Int] {
         var rng = SplitMix64(seed: seed)
         let noise = (0..<n).map { _ in rng.nextDouble() }
         if self == .random || self == .balancedRandom { return (0..<n).sorted { noise[$0] > noise[$1] } }
         guard let scores, scores.count == n else {
             throw NASError.invalidArgument(name: "scores", reason: "\(rawValue) needs \(n) scores, got \(scores?.count ?? 0)")
+        }
+        if let scheme = stratumScheme {
+            guard let strata, strata.count == n else {
+                throw NASError.invalidArgument(name: "strata", reason: "\(rawValue) needs \(n) ease values, got \(strata?.count ?? 0)")
+            }
+            return DifficultyStrata.order(scores: scores, ease: strata, scheme: scheme, count: count, noise: noise)
         }
         switch self {
         case .entropy:
@@ -92,7 +130,7 @@ public enum ImportanceMethod: String, CaseIterable, Sendable, Codable {
     /// `ranking` scores.
     public var scoreName: String {
         switch self {
-        case .rankingMix, .rankingHalf, .rankingStrata: return ImportanceMethod.ranking.rawValue
+        case .rankingMix, .rankingHalf, .rankingStrata, .rankingMatched, .rankingCoverage: return ImportanceMethod.ranking.rawValue
         default: return rawValue
         }
     }

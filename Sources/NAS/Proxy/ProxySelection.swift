@@ -70,15 +70,16 @@ public enum ProxySelection {
     }
 
     /// The proxy of `method` at `ratio`: a sorted list of training indices,
-    /// from the method's `scores` (nil for the random methods) and the
-    /// training `labels`.
+    /// from the method's `scores` (nil for the random methods), its `strata`
+    /// (`ImportanceMethod.strata(_:)`, nil unless it is difficulty-stratified)
+    /// and the training `labels`.
     public static func select(method: ImportanceMethod, ratio: Double, classBalanced: Bool, scores: [Double]?,
-                              labels: [Int], classes: Int, seed: UInt64) throws -> [Int] {
+                              strata: [Double]? = nil, labels: [Int], classes: Int, seed: UInt64) throws -> [Int] {
         guard ratio > 0, ratio <= 1 else {
             throw NASError.invalidArgument(name: "ratio", reason: "\(ratio) is outside (0, 1]")
         }
         let count = size(ratio: ratio, of: labels.count)
-        let order = try method.preferenceOrder(scores: scores, exampleCount: labels.count, count: count, seed: seed)
+        let order = try method.preferenceOrder(scores: scores, strata: strata, exampleCount: labels.count, count: count, seed: seed)
         let balanced = method.alwaysBalanced || (classBalanced && method.acceptsBalancing)
         return take(count, from: order, labels: balanced ? labels : nil, classes: classes)
     }
