@@ -26,7 +26,8 @@ public struct ProxyScoreOp: Op {
     /// Schema.
     public var descriptor: OpDescriptor {
         OpDescriptor(
-            name: Self.name, version: 2,
+            // 3: the difficulty-stratified methods add the population's ease ("ease").
+            name: Self.name, version: 3,
             summary: "per-example importance scores (ranking, entropy, forgetting, EL2N) from population runs",
             params: [ParamSpec("methods", .list(.string), default: .array(ImportanceMethod.allCases.map { .string($0.rawValue) }),
                                doc: "methods to score (\(ImportanceMethod.allCases.map(\.rawValue).joined(separator: ", ")))")],
@@ -46,10 +47,12 @@ public struct ProxyScoreOp: Op {
         var train: [String: [Double]] = [:]
         for method in methods {
             try context.checkCancellation()
-            guard train[method.scoreName] == nil else { continue }  // selection variants share their scorer's scores
-            if let scores = try nasFailure(op: op, { try method.scores(runs) }) { train[method.scoreName] = scores }
+            // Selection variants share their scorer's scores, and every stratified method the same strata.
             if train[ImportanceMethod.strataName] == nil, let strata = try nasFailure(op: op, { try method.strata(runs) }) {
                 train[ImportanceMethod.strataName] = strata
+            }
+            if train[method.scoreName] == nil, let scores = try nasFailure(op: op, { try method.scores(runs) }) {
+                train[method.scoreName] = scores
             }
         }
         let test = try nasFailure(op: op) { try ExampleScores.testRankingImportance(runs) }
