@@ -5,7 +5,7 @@ import Pipeline
 
 /// `proxy.validate`: trains every held-out architecture on every proxy of a
 /// `proxy.select` output (same setup as the full-data held-out runs except
-/// the optional `proxy_batch` / `proxy_epochs` / `proxy_learning_rate`, which apply to every method
+/// the optional `proxy_batch` / `proxy_epochs` / `proxy_learning_rate` / `proxy_warmup_epochs`, which apply to every method
 /// alike; proxy seed s trains with seed 1000 + s) and compares the proxy rankings with the
 /// reference ranking (mean over the held-out seeds): Kendall τ, Spearman ρ,
 /// top-5 overlap and wall-clock speedup per method and ratio over seeds, the
@@ -33,6 +33,8 @@ public struct ProxyValidateOp: Op {
                           doc: "epochs of the proxy trainings, every method alike (0 = the full runs' epochs)"),
                 ParamSpec("proxy_learning_rate", .double, default: 0, range: 0...10,
                           doc: "peak learning rate of the proxy trainings, every method alike (0 = the full runs' rate)"),
+                ParamSpec("proxy_warmup_epochs", .int, default: 0, range: 0...499,
+                          doc: "epochs of linear warm-up of the proxy trainings, every method alike (0 = the full runs' warm-up)"),
             ],
             inputs: [InputSpec("heldout", doc: "a population.train output of the held-out set, ≥ 2 seeds"),
                      InputSpec("selections", doc: "a proxy.select output")])
@@ -46,7 +48,7 @@ public struct ProxyValidateOp: Op {
         let heldDir = try context.input("heldout", op: op)
         let heldRuns = try ProxyJSON.read([ArchitectureRun].self, from: heldDir.appendingPathComponent("runs.json"), op: op)
         let setup = try ProxyJSON.read(SetupRecord.self, from: heldDir.appendingPathComponent("setup.json"), op: op).setup
-        // The proxy recipe: the full runs' setup with the proxy batch / epochs / rate
+        // The proxy recipe: the full runs' setup with the proxy batch / epochs / rate / warm-up
         // (its canonical form, hence every proxy item key, carries them).
         var proxySetup = setup
         let proxyBatch = try context.int("proxy_batch", op: op), proxyEpochs = try context.int("proxy_epochs", op: op)
@@ -54,8 +56,10 @@ public struct ProxyValidateOp: Op {
         if proxyEpochs > 0 { proxySetup.epochs = proxyEpochs }
         let proxyRate = try context.double("proxy_learning_rate", op: op)
         if proxyRate > 0 { proxySetup.learningRate = proxyRate }
+        let proxyWarmup = try context.int("proxy_warmup_epochs", op: op)
+        if proxyWarmup > 0 { proxySetup.warmupEpochs = proxyWarmup }
         guard proxySetup.warmupEpochs < proxySetup.epochs else {
-            throw PipelineError.opFailed(op: op, reason: "proxy_epochs \(proxyEpochs) must exceed the held-out runs' warmup_epochs \(setup.warmupEpochs)")
+            throw PipelineError.opFailed(op: op, reason: "the proxy trainings' warm-up (\(proxySetup.warmupEpochs) epochs) must be shorter than their \(proxySetup.epochs) epochs")
         }
         let selections = try ProxyJSON.read(ProxySelections.self,
                                             from: try context.input("selections", op: op).appendingPathComponent("selections.json"), op: op)

@@ -156,6 +156,21 @@ final class DataProxyTests: XCTestCase {
         let third = try await runner.run(slower, name: "proxy", document: Data(contentsOf: document), options: RunOptions(jobs: 1))
         XCTAssertTrue(third.succeeded, "\(third.report.failures)")
         XCTAssertEqual(StoreItemCache.itemCacheRoots(storeRoot: runner.storeRoot).count, 4 + 8 + 24 + 24 + 24)
+
+        // And the proxy warm-up, which must be shorter than the proxy trainings.
+        let warmed = try XCTUnwrap(try PipelineValidator(registry: .nasbook, repositoryRoot: OpHarness.repositoryRoot)
+            .check(fileAt: document, displayPath: "pipelines/data-proxy-fashion.md",
+                   overrides: (overrides + ["proxy_batch=10", "proxy_learning_rate=0.05", "proxy_epochs=2", "proxy_warmup_epochs=1"])
+                    .map(ParamOverride.parse)).pipeline)
+        let fourth = try await runner.run(warmed, name: "proxy", document: Data(contentsOf: document), options: RunOptions(jobs: 1))
+        XCTAssertTrue(fourth.succeeded, "\(fourth.report.failures)")
+        XCTAssertEqual(StoreItemCache.itemCacheRoots(storeRoot: runner.storeRoot).count, 4 + 8 + 24 + 24 + 24 + 24)
+        let tooLong = try XCTUnwrap(try PipelineValidator(registry: .nasbook, repositoryRoot: OpHarness.repositoryRoot)
+            .check(fileAt: document, displayPath: "pipelines/data-proxy-fashion.md",
+                   overrides: (overrides + ["proxy_warmup_epochs=1"]).map(ParamOverride.parse)).pipeline)
+        let fifth = try await runner.run(tooLong, name: "proxy", document: Data(contentsOf: document), options: RunOptions(jobs: 1))
+        XCTAssertFalse(fifth.succeeded)
+        XCTAssertTrue("\(fifth.report.failures)".contains("must be shorter than their 1 epochs"), "\(fifth.report.failures)")
     }
 
     func testDocumentValidatesAsWrittenWithTheStudyDefaults() throws {
