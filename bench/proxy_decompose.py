@@ -7,6 +7,10 @@ population.train stage the validation ranked against, >= 2 seeds). Per method an
              give with its seed-to-seed noise averaged away, so what is left below the ceiling is bias;
   pairwise   mean τ between the rankings of two selection seeds (how much proxies agree with each other);
   range, sd  the proxies' mean test accuracy range over cells and the median per-cell sd over seeds.
+Then, per ratio, the bias each method shares with random selection: the Pearson correlation, over
+cells, between two methods' rank residuals (rank of the mean-of-S proxy accuracy minus rank of the
+reference). Random proxies share no examples' choice with an informed method, so a high correlation
+means the cells are misranked by the short proxy training itself, whatever the examples.
 Usage: python3 bench/proxy_decompose.py proxy_runs.csv runs.json
 """
 import csv, json, os, statistics, sys
@@ -24,6 +28,24 @@ ref = [statistics.mean(reference[c]) for c in cells]
 groups = defaultdict(lambda: defaultdict(dict))
 for row in rows:
     groups[(row["method"], row["ratio"])][row["seed"]][row["cell"]] = 100 * float(row["test_accuracy"])
+residuals = defaultdict(dict)  # ratio -> method -> rank residual per cell
+
+
+def rank_positions(values):
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    out = [0] * len(values)
+    for position, i in enumerate(order):
+        out[i] = position + 1
+    return out
+
+
+def pearson(a, b):
+    ma, mb = statistics.mean(a), statistics.mean(b)
+    num = sum((x - ma) * (y - mb) for x, y in zip(a, b))
+    den = (sum((x - ma) ** 2 for x in a) * sum((y - mb) ** 2 for y in b)) ** 0.5
+    return num / den if den > 0 else float("nan")
+
+
 for (method, ratio), by_seed in sorted(groups.items()):
     seeds = sorted(s for s in by_seed if all(c in by_seed[s] for c in cells))
     if not seeds:
@@ -35,3 +57,9 @@ for (method, ratio), by_seed in sorted(groups.items()):
     print(f"  {method:15s} {float(ratio):4.0%}  single {statistics.mean(tau_b(r, ref) for r in ranks):.3f}"
           f"  mean-of-{len(seeds)} {tau_b(mean, ref):.3f}  pairwise {statistics.mean(pairs) if pairs else float('nan'):.3f}"
           f"  accuracy {min(mean):.1f}-{max(mean):.1f}  per-cell sd {statistics.median(sds):.2f}")
+    residuals[ratio][method] = [p - r for p, r in zip(rank_positions(mean), rank_positions(ref))]
+for ratio, by_method in sorted(residuals.items()):
+    if "random" not in by_method:
+        continue
+    shared = ", ".join(f"{m} {pearson(res, by_method['random']):.2f}" for m, res in sorted(by_method.items()) if m != "random")
+    print(f"  {float(ratio):4.0%} rank residuals shared with random (Pearson over cells): {shared}")
