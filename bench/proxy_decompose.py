@@ -3,6 +3,8 @@
 Reads a proxy.validate output's proxy_runs.csv and the reference runs (runs.json of the
 population.train stage the validation ranked against, >= 2 seeds). Per method and ratio it prints:
   single     mean over selection seeds of τ(one proxy ranking, reference) — what proxy.validate reports;
+  mean-of-2  mean over seed pairs of τ(mean of the pair's proxy accuracies, reference): what twice
+             the proxy compute per architecture would give (half the speedup);
   mean-of-S  τ(mean proxy accuracy over the S selection seeds, reference): the ranking a proxy would
              give with its seed-to-seed noise averaged away, so what is left below the ceiling is bias;
   pairwise   mean τ between the rankings of two selection seeds (how much proxies agree with each other);
@@ -53,9 +55,10 @@ for (method, ratio), by_seed in sorted(groups.items()):
     ranks = [[by_seed[s][c] for c in cells] for s in seeds]
     mean = [statistics.mean(r[i] for r in ranks) for i in range(len(cells))]
     pairs = [tau_b(a, b) for i, a in enumerate(ranks) for b in ranks[i + 1:]]
+    twos = [tau_b([(x + y) / 2 for x, y in zip(a, b)], ref) for i, a in enumerate(ranks) for b in ranks[i + 1:]]
     sds = [statistics.stdev(r[i] for r in ranks) for i in range(len(cells))] if len(ranks) > 1 else [0]
     print(f"  {method:15s} {float(ratio):4.0%}  single {statistics.mean(tau_b(r, ref) for r in ranks):.3f}"
-          f"  mean-of-{len(seeds)} {tau_b(mean, ref):.3f}  pairwise {statistics.mean(pairs) if pairs else float('nan'):.3f}"
+          f"  mean-of-2 {statistics.mean(twos) if twos else float('nan'):.3f}  mean-of-{len(seeds)} {tau_b(mean, ref):.3f}  pairwise {statistics.mean(pairs) if pairs else float('nan'):.3f}"
           f"  accuracy {min(mean):.1f}-{max(mean):.1f}  per-cell sd {statistics.median(sds):.2f}")
     residuals[ratio][method] = [p - r for p, r in zip(rank_positions(mean), rank_positions(ref))]
 for ratio, by_method in sorted(residuals.items()):
