@@ -144,7 +144,6 @@ public final class NB201CellModule: Layer {
                     if activations[source] == nil { activations[source] = reluForward(x, context: context) }
                     input = activations[source]!
                 }
-                masks[source] = activations[source] ?? x
                 // The BN's affine map is applied while each branch's block is added into its node.
                 let (y, affine) = group.layer.forwardBeforeNormalisation(input, rectifyingInput: rectifiesOnLoad,
                                                                           training: training, context: context)
@@ -152,6 +151,10 @@ public final class NB201CellModule: Layer {
                     accumulateChannelSlice(&sums[destination], from: y, offset: group.layer.channelOffsets[branch],
                                            width: group.layer.channelCounts[branch], affine: affine, context: context)
                 }
+            }
+            if activeGroups.contains(where: { $0.source == source }) {
+                // The conv edges' backward needs ReLU's mask of node `source`: ReLU(node) if it was made, else the node.
+                masks[source] = activations[source] ?? x
             }
             for (slot, edge) in NB201Cell.edges.enumerated() where edge.from == source {
                 guard case .plain(let layer) = edges[slot] else { continue }
