@@ -6,7 +6,7 @@ import Pipeline
 /// `proxy.validate`: trains every held-out architecture on every proxy of a
 /// `proxy.select` output (same setup as the full-data held-out runs except
 /// the optional `proxy_batch` / `proxy_epochs` / `proxy_learning_rate` / `proxy_warmup_epochs`, which apply to every method
-/// alike; proxy seed s trains with seed 1000 + s) and compares the proxy rankings with the
+/// alike; proxy seed s trains with seed 1000 + s, and `proxy_trainings` > 1 averages more seeds) and compares the proxy rankings with the
 /// reference ranking (mean over the held-out seeds): Kendall τ, Spearman ρ,
 /// top-5 overlap and wall-clock speedup per method and ratio over seeds, the
 /// noise ceiling (τ between independent full-data seeds) and the test proxy.
@@ -35,6 +35,8 @@ public struct ProxyValidateOp: Op {
                           doc: "peak learning rate of the proxy trainings, every method alike (0 = the full runs' rate)"),
                 ParamSpec("proxy_warmup_epochs", .int, default: 0, range: 0...499,
                           doc: "epochs of linear warm-up of the proxy trainings, every method alike (0 = the full runs' warm-up)"),
+                ParamSpec("proxy_trainings", .int, default: 1, range: 1...16,
+                          doc: "proxy trainings per architecture and proxy, their test accuracies averaged (seeds 1000 + s, then + 7919·t); the speedup counts all of them"),
             ],
             inputs: [InputSpec("heldout", doc: "a population.train output of the held-out set, ≥ 2 seeds"),
                      InputSpec("selections", doc: "a proxy.select output")])
@@ -61,6 +63,9 @@ public struct ProxyValidateOp: Op {
         guard proxySetup.warmupEpochs < proxySetup.epochs else {
             throw PipelineError.opFailed(op: op, reason: "the proxy trainings' warm-up (\(proxySetup.warmupEpochs) epochs) must be shorter than their \(proxySetup.epochs) epochs")
         }
+        // Several trainings per architecture average the proxies' own training noise away, at a
+        // proportional cost (docs/benchmarks.md, "Session 9"); 1 is the issue's protocol.
+        let trainings = try context.int("proxy_trainings", op: op)
         let selections = try ProxyJSON.read(ProxySelections.self,
                                             from: try context.input("selections", op: op).appendingPathComponent("selections.json"), op: op)
         var cells: [String] = []
@@ -81,20 +86,23 @@ public struct ProxyValidateOp: Op {
         for (n, subset) in selections.subsets.enumerated() {
             try context.checkCancellation()
             let proxyData = (train: data.train.selecting(subset.indices), test: data.test)
-            let jobs = parsed.map { (cell: $0, seed: UInt64(1000 + subset.seed)) }
+            // Training t of a cell uses seed 1000 + s + 7919·t, so training 0 is the single-training run (same item).
+            let jobs = (0..<trainings).flatMap { t in parsed.map { (cell: $0, seed: UInt64(1000 + subset.seed + 7919 * t)) } }
             let label = "proxy \(n + 1)/\(selections.subsets.count) \(subset.method) \(subset.ratio) seed \(subset.seed)"
-            let runs = try await PopulationTrainOp.trainAll(
+            let allRuns = try await PopulationTrainOp.trainAll(
                 jobs, setup: proxySetup, data: proxyData, recordExamples: false, withEntropy: false, parallel: parallel,
                 context: context, op: op,
                 itemExtra: ["method": subset.method, "ratio": "\(subset.ratio)", "selection_seed": "\(subset.seed)",
                             "subset": Self.fingerprint(subset.indices)],
                 label: label)
-            let accuracies = runs.map(\.testAccuracy)
+            // Per cell: the mean accuracy and the total training time of its `trainings` runs (job order is kept).
+            let accuracies = cells.indices.map { c in (0..<trainings).map { allRuns[$0 * cells.count + c].testAccuracy }.reduce(0, +) / Double(trainings) }
+            let seconds = cells.indices.map { c in (0..<trainings).map { allRuns[$0 * cells.count + c].trainSeconds }.reduce(0, +) }
             let agreement = try nasFailure(op: op) { try RankingAgreement(scores: accuracies, reference: reference, k: k) }
-            perSubset.append((subset, agreement, runs.map(\.trainSeconds).reduce(0, +) / Double(runs.count)))
-            for run in runs {
-                csv += "\(subset.method),\(subset.ratio),\(subset.seed),\(run.cell),\(String(format: "%.4f", run.testAccuracy)),"
-                    + "\(String(format: "%.3f", run.trainSeconds))\n"
+            perSubset.append((subset, agreement, seconds.reduce(0, +) / Double(cells.count)))
+            for c in cells.indices {
+                csv += "\(subset.method),\(subset.ratio),\(subset.seed),\(allRuns[c].cell),\(String(format: "%.4f", accuracies[c])),"
+                    + "\(String(format: "%.3f", seconds[c]))\n"
             }
         }
 

@@ -171,6 +171,19 @@ final class DataProxyTests: XCTestCase {
         let fifth = try await runner.run(tooLong, name: "proxy", document: Data(contentsOf: document), options: RunOptions(jobs: 1))
         XCTAssertFalse(fifth.succeeded)
         XCTAssertTrue("\(fifth.report.failures)".contains("must be shorter than their 1 epochs"), "\(fifth.report.failures)")
+
+        // Two proxy trainings per cell: the first is the single-training run (cached), one more per
+        // proxy is trained, and the CSV keeps one row per proxy and cell (the mean accuracy).
+        let twice = try XCTUnwrap(try PipelineValidator(registry: .nasbook, repositoryRoot: OpHarness.repositoryRoot)
+            .check(fileAt: document, displayPath: "pipelines/data-proxy-fashion.md",
+                   overrides: (overrides + ["proxy_batch=10", "proxy_trainings=2"]).map(ParamOverride.parse)).pipeline)
+        let sixth = try await runner.run(twice, name: "proxy", document: Data(contentsOf: document), options: RunOptions(jobs: 1))
+        XCTAssertTrue(sixth.succeeded, "\(sixth.report.failures)")
+        let proxyItems: Int = 24 * 5  // five proxy configurations so far, one new training each
+        XCTAssertEqual(StoreItemCache.itemCacheRoots(storeRoot: runner.storeRoot).count, 4 + 8 + proxyItems)
+        let twiceCSV = try readTree(runner, try XCTUnwrap(sixth.report.outcomes["validate"]?.output), "proxy_runs.csv")
+        XCTAssertEqual(twiceCSV.split(separator: "\n").count, 1 + 24)
+        XCTAssertNotEqual(twiceCSV, csv, "accuracies are means over two trainings")
     }
 
     func testDocumentValidatesAsWrittenWithTheStudyDefaults() throws {
