@@ -41,13 +41,6 @@ def rank_positions(values):
     return out
 
 
-def pearson(a, b):
-    ma, mb = statistics.mean(a), statistics.mean(b)
-    num = sum((x - ma) * (y - mb) for x, y in zip(a, b))
-    den = (sum((x - ma) ** 2 for x in a) * sum((y - mb) ** 2 for y in b)) ** 0.5
-    return num / den if den > 0 else float("nan")
-
-
 for (method, ratio), by_seed in sorted(groups.items()):
     seeds = sorted(s for s in by_seed if all(c in by_seed[s] for c in cells))
     if not seeds:
@@ -64,5 +57,5 @@ for (method, ratio), by_seed in sorted(groups.items()):
 for ratio, by_method in sorted(residuals.items()):
     if "random" not in by_method:
         continue
-    shared = ", ".join(f"{m} {pearson(res, by_method['random']):.2f}" for m, res in sorted(by_method.items()) if m != "random")
+    shared = ", ".join(f"{m} {statistics.correlation(res, by_method['random']):.2f}" for m, res in sorted(by_method.items()) if m != "random")
     print(f"  {float(ratio):4.0%} rank residuals shared with random (Pearson over cells): {shared}")

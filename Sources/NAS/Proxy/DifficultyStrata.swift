@@ -23,21 +23,28 @@ public enum DifficultyStrata {
         /// evenly over the non-empty strata, a stratum smaller than its share
         /// taken whole and the rest redistributed (Zheng et al.'s allocation).
         case coverage(bins: Int)
+
+        /// Number of strata (at least 1).
+        public var bins: Int {
+            switch self {
+            case .quantiles(let b), .coverage(let b): return max(1, b)
+            }
+        }
     }
 
     /// Stratum of every example (0 = hardest) under `scheme`; `ease` is in
     /// [0, 1] for `.coverage` (values outside are clamped), any order for
     /// `.quantiles`, whose ties are cut by `noise`.
     public static func strata(ease: [Double], scheme: Scheme, noise: [Double]) -> [Int] {
+        let b = scheme.bins
         switch scheme {
-        case .quantiles(let bins):
-            let b = max(1, bins), n = max(1, ease.count)
+        case .quantiles:
+            let n = max(1, ease.count)
             var out = [Int](repeating: 0, count: ease.count)
             let ascending = ProxySelection.descendingOrder(ease.map { -$0 }, tieBreak: noise.map { -$0 })
             for (position, i) in ascending.enumerated() { out[i] = position * b / n }
             return out
-        case .coverage(let bins):
-            let b = max(1, bins)
+        case .coverage:
             return ease.map { min(b - 1, max(0, Int(($0 * Double(b)).rounded(.down)))) }
         }
     }
@@ -81,11 +88,7 @@ public enum DifficultyStrata {
     /// order, so its substitutes come from the right strata as well.
     public static func order(scores: [Double], ease: [Double], scheme: Scheme, count: Int, noise: [Double]) -> [Int] {
         let stratum = strata(ease: ease, scheme: scheme, noise: noise)
-        let bins: Int
-        switch scheme {
-        case .quantiles(let b), .coverage(let b): bins = max(1, b)
-        }
-        var members = [[Int]](repeating: [], count: bins)
+        var members = [[Int]](repeating: [], count: scheme.bins)
         for i in ProxySelection.descendingOrder(scores, tieBreak: noise) { members[stratum[i]].append(i) }
         let quota = quotas(sizes: members.map(\.count), count: count, scheme: scheme)
         var key = [Double](repeating: 0, count: scores.count)
